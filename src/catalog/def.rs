@@ -1,0 +1,513 @@
+//! The plain form of a catalog: what vendors write in code (builder) or data (serde).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Catalog, Condition, Feature, FeatureId, MergeRule, Requirement};
+use crate::device::{AppVersion, DeviceConstraint, Platforms};
+use crate::error::{Path, Problem, Problems, ValidationErrors};
+use crate::graph::dependency_order;
+use crate::value::{Kind, RawValue};
+
+/// A requirement as written: the key of the required feature and, optionally, the least value
+/// it must have. Without `at_least` the required feature must merely be on (not off).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequirementDef {
+    /// The key of the required feature.
+    pub feature: String,
+    /// The least value, in the required feature's interchange shape.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_least: Option<RawValue>,
+}
+
+/// A feature as written, before it is checked and its references resolved.
+///
+/// Constructors name the kind; chained setters add the rest:
+///
+/// ```
+/// use pbx_entitlements::{FeatureDef, MergeRule, Platforms};
+///
+/// let chat = FeatureDef::toggle("chat")
+///     .adjustable()
+///     .platforms(Platforms::all().difference(Platforms::DESK_PHONE))
+///     .describe("Chat tab in the apps");
+/// let replay = FeatureDef::choice("recordings_replay", &["none", "own", "all"])
+///     .merge(MergeRule::MostPermissive);
+/// assert_eq!(chat.key, "chat");
+/// assert!(replay.default.is_none()); // bottom: "none"
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeatureDef {
+    /// Stable key, part of the public contract once stored.
+    pub key: String,
+    /// The kind and its domain.
+    pub kind: Kind,
+    /// The default value; absent means the kind's bottom (closed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<RawValue>,
+    /// How template values combine.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub merge: MergeRule,
+    /// Features this one needs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requires: Vec<RequirementDef>,
+    /// Platforms that support it; absent means all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platforms: Option<Platforms>,
+    /// The oldest app version that supports it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_version: Option<AppVersion>,
+    /// Whether users may lower it themselves.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub adjustable: bool,
+    /// Whether the plan may sell it by the seat (toggles only).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub seats: bool,
+    /// A one-line description for admins.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
+}
+
+impl FeatureDef {
+    /// A feature of any kind, closed by default.
+    pub fn new(key: impl Into<String>, kind: Kind) -> FeatureDef {
+        FeatureDef {
+            key: key.into(),
+            kind,
+            default: None,
+            merge: MergeRule::default(),
+            requires: Vec::new(),
+            platforms: None,
+            min_version: None,
+            adjustable: false,
+            seats: false,
+            description: String::new(),
+        }
+    }
+
+    /// An on/off right, off by default.
+    pub fn toggle(key: impl Into<String>) -> FeatureDef {
+        FeatureDef::new(key, Kind::Toggle)
+    }
+
+    /// A restriction that applies when on; on (restricting) by default.
+    pub fn restriction(key: impl Into<String>) -> FeatureDef {
+        FeatureDef::new(key, Kind::Restriction)
+    }
+
+    /// A no / read / write access, `none` by default.
+    pub fn access(key: impl Into<String>) -> FeatureDef {
+        FeatureDef::new(key, Kind::Access)
+    }
+
+    /// An integer in `min..=max`, `min` by default.
+    pub fn limit(key: impl Into<String>, min: i64, max: i64) -> FeatureDef {
+        FeatureDef::new(key, Kind::Limit { min, max })
+    }
+
+    /// One of `options`, least permissive first; the first by default.
+    pub fn choice(key: impl Into<String>, options: &[&str]) -> FeatureDef {
+        let options = options.iter().map(|o| (*o).to_owned()).collect();
+        FeatureDef::new(key, Kind::Choice { options })
+    }
+
+    /// A set of any strings, empty by default.
+    pub fn list(key: impl Into<String>) -> FeatureDef {
+        FeatureDef::new(
+            key,
+            Kind::List {
+                items: None,
+                max_entries: None,
+                max_chars: None,
+            },
+        )
+    }
+
+    /// A set drawn from a closed universe of `items`, empty by default.
+    pub fn list_of(key: impl Into<String>, items: &[&str]) -> FeatureDef {
+        let items = Some(items.iter().map(|o| (*o).to_owned()).collect());
+        FeatureDef::new(
+            key,
+            Kind::List {
+                items,
+                max_entries: None,
+                max_chars: None,
+            },
+        )
+    }
+
+    /// Sets the default value.
+    pub fn default(mut self, value: impl Into<RawValue>) -> FeatureDef {
+        self.default = Some(value.into());
+        self
+    }
+
+    /// Sets the merge rule.
+    pub fn merge(mut self, rule: MergeRule) -> FeatureDef {
+        self.merge = rule;
+        self
+    }
+
+    /// Requires another feature to be on.
+    pub fn requires(mut self, key: impl Into<String>) -> FeatureDef {
+        self.requires.push(RequirementDef {
+            feature: key.into(),
+            at_least: None,
+        });
+        self
+    }
+
+    /// Requires another feature to be at least `value`.
+    pub fn requires_at_least(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<RawValue>,
+    ) -> FeatureDef {
+        self.requires.push(RequirementDef {
+            feature: key.into(),
+            at_least: Some(value.into()),
+        });
+        self
+    }
+
+    /// Restricts the feature to these platforms.
+    pub fn platforms(mut self, platforms: Platforms) -> FeatureDef {
+        self.platforms = Some(platforms);
+        self
+    }
+
+    /// Requires at least this app version.
+    pub fn min_version(mut self, version: AppVersion) -> FeatureDef {
+        self.min_version = Some(version);
+        self
+    }
+
+    /// Lets users lower the feature themselves.
+    pub fn adjustable(mut self) -> FeatureDef {
+        self.adjustable = true;
+        self
+    }
+
+    /// Makes the feature seat-licensable.
+    pub fn seats(mut self) -> FeatureDef {
+        self.seats = true;
+        self
+    }
+
+    /// Bounds a list's size: entries, and characters when joined with `;`.
+    /// Has no effect on other kinds.
+    pub fn list_bounds(mut self, entries: Option<u32>, chars: Option<u32>) -> FeatureDef {
+        if let Kind::List {
+            max_entries,
+            max_chars,
+            ..
+        } = &mut self.kind
+        {
+            *max_entries = entries;
+            *max_chars = chars;
+        }
+        self
+    }
+
+    /// Sets the admin-facing description.
+    pub fn describe(mut self, text: impl Into<String>) -> FeatureDef {
+        self.description = text.into();
+        self
+    }
+}
+
+/// A whole catalog as written: its features in order and the self-service gate.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogDef {
+    /// The features, in catalog order.
+    pub features: Vec<FeatureDef>,
+    /// The key of the toggle that lets users change their own settings (§3.6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_service_gate: Option<String>,
+}
+
+/// Builds a [`Catalog`] in code; [`build`](CatalogBuilder::build) checks it.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogBuilder {
+    def: CatalogDef,
+}
+
+impl CatalogBuilder {
+    /// Adds a feature at the end of catalog order.
+    pub fn feature(mut self, feature: FeatureDef) -> CatalogBuilder {
+        self.def.features.push(feature);
+        self
+    }
+
+    /// Names the self-service gate toggle.
+    pub fn self_service_gate(mut self, key: impl Into<String>) -> CatalogBuilder {
+        self.def.self_service_gate = Some(key.into());
+        self
+    }
+
+    /// Checks the catalog and resolves its references.
+    pub fn build(self) -> Result<Catalog, ValidationErrors> {
+        self.def.build()
+    }
+}
+
+/// Features are addressed by `u16` ids.
+const MAX_FEATURES: usize = u16::MAX as usize;
+
+impl CatalogDef {
+    /// Checks the catalog and resolves its references, reporting every problem with its path
+    /// (`catalog.features[max_channels].default`).
+    pub fn build(&self) -> Result<Catalog, ValidationErrors> {
+        let mut problems = Problems::default();
+        let root = Path::root().field("catalog");
+        let list_path = root.field("features");
+        if self.features.len() > MAX_FEATURES {
+            problems.push(
+                list_path.clone(),
+                Problem::TooMany {
+                    what: "features",
+                    count: self.features.len(),
+                    max: MAX_FEATURES,
+                },
+            );
+            return problems.finish(empty_catalog());
+        }
+
+        let mut keys = BTreeMap::new();
+        for (i, def) in self.features.iter().enumerate() {
+            let path = list_path.at(&def.key);
+            if def.key.is_empty() {
+                problems.push(path, Problem::EmptyId { what: "feature" });
+            } else if let Some(id) = FeatureId::from_index(i)
+                && keys.insert(def.key.clone(), id).is_some()
+            {
+                problems.push(
+                    path,
+                    Problem::Duplicate {
+                        what: "feature",
+                        id: def.key.clone(),
+                    },
+                );
+            }
+        }
+
+        let mut features = Vec::with_capacity(self.features.len());
+        let mut edges: Vec<Vec<usize>> = Vec::with_capacity(self.features.len());
+        for def in &self.features {
+            let path = list_path.at(&def.key);
+            check_kind(&def.kind, &path.field("kind"), &mut problems);
+            let default = match &def.default {
+                None => def.kind.bottom(),
+                Some(raw) => def.kind.parse(raw).unwrap_or_else(|e| {
+                    problems.push(path.field("default"), e);
+                    def.kind.bottom()
+                }),
+            };
+            if def.seats && def.kind != Kind::Toggle {
+                problems.push(
+                    path.field("seats"),
+                    Problem::WrongKind {
+                        feature: def.key.clone(),
+                        kind: def.kind.name(),
+                        what: "seats",
+                    },
+                );
+            }
+            let mut requires = Vec::new();
+            for (r, req) in def.requires.iter().enumerate() {
+                let req_path = path.field("requires").at(r);
+                let Some(target) = keys.get(&req.feature).copied() else {
+                    problems.push(
+                        req_path.field("feature"),
+                        Problem::Unknown {
+                            what: "feature",
+                            id: req.feature.clone(),
+                        },
+                    );
+                    continue;
+                };
+                let condition = match (&req.at_least, self.features.get(target.index())) {
+                    (None, _) => Condition::On,
+                    (Some(raw), Some(target_def)) => match target_def.kind.parse(raw) {
+                        Ok(v) => Condition::AtLeast(v),
+                        Err(e) => {
+                            problems.push(req_path.field("at_least"), e);
+                            continue;
+                        }
+                    },
+                    (Some(_), None) => continue,
+                };
+                requires.push(Requirement {
+                    feature: target,
+                    condition,
+                });
+            }
+            edges.push(requires.iter().map(|r| r.feature.index()).collect());
+            features.push(Feature {
+                key: def.key.clone(),
+                kind: def.kind.clone(),
+                default,
+                merge: def.merge,
+                requires,
+                device: DeviceConstraint {
+                    platforms: def.platforms.unwrap_or(Platforms::all()),
+                    min_version: def.min_version,
+                },
+                adjustable: def.adjustable,
+                seats: def.seats,
+                description: def.description.clone(),
+            });
+        }
+
+        let requirement_order = match dependency_order(features.len(), |i| {
+            edges.get(i).map_or(&[][..], Vec::as_slice)
+        }) {
+            Ok(order) => order
+                .into_iter()
+                .filter_map(FeatureId::from_index)
+                .collect(),
+            Err(cycle) => {
+                let names: Vec<String> = cycle
+                    .iter()
+                    .filter_map(|i| features.get(*i).map(|f: &Feature| f.key.clone()))
+                    .collect();
+                let first = names.first().cloned().unwrap_or_default();
+                problems.push(
+                    list_path.at(first).field("requires"),
+                    Problem::RequirementCycle(names),
+                );
+                Vec::new()
+            }
+        };
+
+        let self_service_gate = self.self_service_gate.as_ref().and_then(|key| {
+            let path = root.field("self_service_gate");
+            match keys.get(key).copied() {
+                None => {
+                    problems.push(
+                        path,
+                        Problem::Unknown {
+                            what: "feature",
+                            id: key.clone(),
+                        },
+                    );
+                    None
+                }
+                Some(id) => match features.get(id.index()).map(|f: &Feature| &f.kind) {
+                    Some(Kind::Toggle) => Some(id),
+                    Some(other) => {
+                        problems.push(
+                            path,
+                            Problem::WrongKind {
+                                feature: key.clone(),
+                                kind: other.name(),
+                                what: "the self-service gate",
+                            },
+                        );
+                        None
+                    }
+                    None => None,
+                },
+            }
+        });
+
+        problems.finish(Catalog {
+            features,
+            keys,
+            self_service_gate,
+            requirement_order,
+        })
+    }
+}
+
+fn empty_catalog() -> Catalog {
+    Catalog {
+        features: Vec::new(),
+        keys: BTreeMap::new(),
+        self_service_gate: None,
+        requirement_order: Vec::new(),
+    }
+}
+
+/// Checks a kind's own domain: non-empty bounds, distinct options and items.
+fn check_kind(kind: &Kind, path: &Path, problems: &mut Problems) {
+    match kind {
+        Kind::Limit { min, max } if min > max => problems.push(
+            path.clone(),
+            Problem::EmptyRange {
+                from: *min,
+                to: *max,
+            },
+        ),
+        Kind::Choice { options } => {
+            if !distinct_names(options) || options.len() > MAX_FEATURES {
+                problems.push(path.field("options"), Problem::BadOptions(options.clone()));
+            }
+        }
+        Kind::List {
+            items: Some(items), ..
+        } => {
+            if !distinct_names(items) || items.iter().any(|i| i.contains(';')) {
+                problems.push(path.field("items"), Problem::BadOptions(items.clone()));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn distinct_names(names: &[String]) -> bool {
+    let mut seen = std::collections::BTreeSet::new();
+    !names.is_empty()
+        && names
+            .iter()
+            .all(|n| !n.is_empty() && seen.insert(n.as_str()))
+}
+
+impl From<&Catalog> for CatalogDef {
+    fn from(catalog: &Catalog) -> CatalogDef {
+        let features = catalog
+            .features
+            .iter()
+            .map(|f| FeatureDef {
+                key: f.key.clone(),
+                kind: f.kind.clone(),
+                default: (f.default != f.kind.bottom())
+                    .then(|| f.kind.render(&f.default))
+                    .flatten(),
+                merge: f.merge,
+                requires: f
+                    .requires
+                    .iter()
+                    .map(|r| RequirementDef {
+                        feature: catalog.key(r.feature).to_owned(),
+                        at_least: match &r.condition {
+                            Condition::On => None,
+                            Condition::AtLeast(v) => catalog
+                                .get(r.feature)
+                                .and_then(|target| target.kind.render(v)),
+                        },
+                    })
+                    .collect(),
+                platforms: (f.device.platforms != Platforms::all()).then_some(f.device.platforms),
+                min_version: f.device.min_version,
+                adjustable: f.adjustable,
+                seats: f.seats,
+                description: f.description.clone(),
+            })
+            .collect();
+        CatalogDef {
+            features,
+            self_service_gate: catalog
+                .self_service_gate
+                .map(|id| catalog.key(id).to_owned()),
+        }
+    }
+}

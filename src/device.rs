@@ -1,0 +1,285 @@
+//! Device platforms, app versions and the constraints a feature puts on them (SPEC §4).
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The platform of one registered device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Platform {
+    /// Android phone app.
+    Android,
+    /// iOS phone app.
+    Ios,
+    /// Desktop app.
+    Desktop,
+    /// Browser client or WebRTC softphone.
+    Web,
+    /// A SIP desk phone.
+    DeskPhone,
+}
+
+impl Platform {
+    /// Every platform, in a fixed order.
+    pub const ALL: [Platform; 5] = [
+        Platform::Android,
+        Platform::Ios,
+        Platform::Desktop,
+        Platform::Web,
+        Platform::DeskPhone,
+    ];
+
+    /// The interchange name: `android`, `ios`, `desktop`, `web`, `desk_phone`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Android => "android",
+            Platform::Ios => "ios",
+            Platform::Desktop => "desktop",
+            Platform::Web => "web",
+            Platform::DeskPhone => "desk_phone",
+        }
+    }
+
+    /// This platform as a one-element set.
+    pub fn flag(self) -> Platforms {
+        match self {
+            Platform::Android => Platforms::ANDROID,
+            Platform::Ios => Platforms::IOS,
+            Platform::Desktop => Platforms::DESKTOP,
+            Platform::Web => Platforms::WEB,
+            Platform::DeskPhone => Platforms::DESK_PHONE,
+        }
+    }
+}
+
+impl fmt::Display for Platform {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+bitflags::bitflags! {
+    /// A set of platforms, checked with one AND on the device path.
+    ///
+    /// Serialised as an array of platform names: `["android", "ios"]`.
+    ///
+    /// ```
+    /// use pbx_entitlements::{Platform, Platforms};
+    ///
+    /// let phones = Platforms::IOS | Platforms::ANDROID;
+    /// assert!(phones.supports(Platform::Ios));
+    /// assert!(!phones.supports(Platform::DeskPhone));
+    /// assert_eq!(Platforms::all().difference(Platforms::DESK_PHONE).to_string(), "android, ios, desktop, web");
+    /// ```
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub struct Platforms: u8 {
+        /// Android phone app.
+        const ANDROID = 1;
+        /// iOS phone app.
+        const IOS = 1 << 1;
+        /// Desktop app.
+        const DESKTOP = 1 << 2;
+        /// Browser client.
+        const WEB = 1 << 3;
+        /// SIP desk phone.
+        const DESK_PHONE = 1 << 4;
+    }
+}
+
+impl Platforms {
+    /// Whether a device on `platform` is in the set.
+    pub fn supports(self, platform: Platform) -> bool {
+        self.contains(platform.flag())
+    }
+
+    /// The platforms in the set, in [`Platform::ALL`] order.
+    pub fn platforms(self) -> impl Iterator<Item = Platform> {
+        Platform::ALL.into_iter().filter(move |p| self.supports(*p))
+    }
+}
+
+impl fmt::Display for Platforms {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.platforms().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(p.as_str())?;
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for Platforms {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.platforms())
+    }
+}
+
+impl<'de> Deserialize<'de> for Platforms {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let list = Vec::<Platform>::deserialize(deserializer)?;
+        Ok(list
+            .into_iter()
+            .fold(Platforms::empty(), |set, p| set | p.flag()))
+    }
+}
+
+/// An app version `major.minor.patch`, compared numerically (`6.10.0` > `6.9.3`).
+///
+/// Missing parts read as zero, so the `6.4` of a device registry is `6.4.0`.
+///
+/// ```
+/// use pbx_entitlements::AppVersion;
+///
+/// let old: AppVersion = "6.9.3".parse().unwrap();
+/// let new: AppVersion = "6.10".parse().unwrap();
+/// assert!(new > old);
+/// assert_eq!(new.to_string(), "6.10.0");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct AppVersion {
+    /// Major version.
+    pub major: u32,
+    /// Minor version.
+    pub minor: u32,
+    /// Patch version.
+    pub patch: u32,
+}
+
+impl AppVersion {
+    /// A version from its three parts.
+    pub const fn new(major: u32, minor: u32, patch: u32) -> AppVersion {
+        AppVersion {
+            major,
+            minor,
+            patch,
+        }
+    }
+}
+
+/// A version string that is not `major[.minor[.patch]]` with decimal parts.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a version of the form major.minor.patch")]
+pub struct BadVersion(pub String);
+
+impl FromStr for AppVersion {
+    type Err = BadVersion;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || BadVersion(s.to_owned());
+        let mut parts = [0u32; 3];
+        let mut count = 0;
+        for piece in s.split('.') {
+            let slot = parts.get_mut(count).ok_or_else(bad)?;
+            if piece.is_empty() || !piece.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            *slot = piece.parse().map_err(|_| bad())?;
+            count += 1;
+        }
+        let [major, minor, patch] = parts;
+        Ok(AppVersion::new(major, minor, patch))
+    }
+}
+
+impl fmt::Display for AppVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)
+    }
+}
+
+impl Serialize for AppVersion {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for AppVersion {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// What a feature needs from a device (§4): a platform in the set and at least an app version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DeviceConstraint {
+    /// Platforms that can support the feature.
+    pub platforms: Platforms,
+    /// The oldest app version that supports the feature, if any.
+    pub min_version: Option<AppVersion>,
+}
+
+impl Default for DeviceConstraint {
+    fn default() -> Self {
+        DeviceConstraint {
+            platforms: Platforms::all(),
+            min_version: None,
+        }
+    }
+}
+
+/// Why a device cannot use a feature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Unsupported {
+    /// The device's platform is not in the feature's set.
+    Platform,
+    /// The device's app is older than the feature needs.
+    Version,
+}
+
+impl DeviceConstraint {
+    /// Whether a device on `platform` running `version` supports the feature, and if not, why.
+    pub fn check(&self, platform: Platform, version: AppVersion) -> Result<(), Unsupported> {
+        if !self.platforms.supports(platform) {
+            return Err(Unsupported::Platform);
+        }
+        match self.min_version {
+            Some(min) if version < min => Err(Unsupported::Version),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether the constraint lets every device through.
+    pub fn is_unconstrained(&self) -> bool {
+        self.platforms == Platforms::all() && self.min_version.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_parse_and_reject() {
+        assert_eq!("6.4".parse(), Ok(AppVersion::new(6, 4, 0)));
+        assert_eq!("7".parse(), Ok(AppVersion::new(7, 0, 0)));
+        assert!("6.4.0.1".parse::<AppVersion>().is_err());
+        assert!("6..1".parse::<AppVersion>().is_err());
+        assert!("v6".parse::<AppVersion>().is_err());
+        assert!("99999999999".parse::<AppVersion>().is_err());
+    }
+
+    #[test]
+    fn constraint_reports_reason() {
+        let c = DeviceConstraint {
+            platforms: Platforms::ANDROID,
+            min_version: Some(AppVersion::new(2, 0, 0)),
+        };
+        assert_eq!(
+            c.check(Platform::Ios, AppVersion::new(9, 0, 0)),
+            Err(Unsupported::Platform)
+        );
+        assert_eq!(
+            c.check(Platform::Android, AppVersion::new(1, 9, 9)),
+            Err(Unsupported::Version)
+        );
+        assert_eq!(c.check(Platform::Android, AppVersion::new(2, 0, 0)), Ok(()));
+    }
+}

@@ -1,0 +1,251 @@
+//! Validation errors: every problem found, each with the path to the bad value (SPEC §8).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::value::ValueError;
+
+/// Where a bad value sits in the input, written the way an admin reads it:
+/// `users[alice].overrides.max_channels`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Path(String);
+
+impl Path {
+    /// The root of a document.
+    pub fn root() -> Path {
+        Path(String::new())
+    }
+
+    /// This path followed by a field: `users[alice]` + `overrides` = `users[alice].overrides`.
+    pub fn field(&self, name: &str) -> Path {
+        if self.0.is_empty() {
+            Path(name.to_owned())
+        } else {
+            Path(format!("{}.{name}", self.0))
+        }
+    }
+
+    /// This path followed by an element keyed by id or position: `users` + `alice` = `users[alice]`.
+    pub fn at(&self, key: impl fmt::Display) -> Path {
+        Path(format!("{}[{key}]", self.0))
+    }
+
+    /// The path as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            f.write_str("(document)")
+        } else {
+            f.write_str(&self.0)
+        }
+    }
+}
+
+/// What is wrong with one value. Each variant reads as a sentence after its path.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Problem {
+    /// The value does not fit the feature's kind or bounds.
+    #[error(transparent)]
+    Value(#[from] ValueError),
+    /// The document's schema version is not one this crate reads.
+    #[error("schema version {found} is not supported (this crate reads version {supported})")]
+    UnsupportedVersion {
+        /// The version in the document.
+        found: u32,
+        /// The version this crate reads.
+        supported: u32,
+    },
+    /// A reference to something that does not exist.
+    #[error("unknown {what} `{id}`")]
+    Unknown {
+        /// What was referred to: `feature`, `template`, `department`, `user` …
+        what: &'static str,
+        /// The id that was not found.
+        id: String,
+    },
+    /// Two entries with the same id.
+    #[error("duplicate {what} id `{id}`")]
+    Duplicate {
+        /// What kind of entry.
+        what: &'static str,
+        /// The repeated id.
+        id: String,
+    },
+    /// An id that is empty.
+    #[error("empty {what} id")]
+    EmptyId {
+        /// What kind of entry.
+        what: &'static str,
+    },
+    /// Templates whose parents lead back to themselves.
+    #[error("template parents form a cycle: {}", .0.join(" -> "))]
+    TemplateCycle(Vec<String>),
+    /// Features whose requirements lead back to themselves.
+    #[error("feature requirements form a cycle: {}", .0.join(" -> "))]
+    RequirementCycle(Vec<String>),
+    /// A plan or catalog entry that does not apply to the feature's kind.
+    #[error("`{feature}` is a {kind}; {what} does not apply to it")]
+    WrongKind {
+        /// The feature key.
+        feature: String,
+        /// The feature's kind name.
+        kind: &'static str,
+        /// What was attempted (`a plan maximum`, `seats` …).
+        what: &'static str,
+    },
+    /// Limit bounds or a validity interval whose start is not before its end.
+    #[error("empty range: {from} is not below {to}")]
+    EmptyRange {
+        /// The start.
+        from: i64,
+        /// The end.
+        to: i64,
+    },
+    /// A choice kind with no options, or the same option twice.
+    #[error("choice options must be distinct and non-empty: {0:?}")]
+    BadOptions(Vec<String>),
+    /// One endpoint assigned to two users at the same instant.
+    #[error("{endpoint} is also assigned to `{other_user}` during [{from}, {to})")]
+    OverlappingAssignment {
+        /// The endpoint, as `extension 201` or `agent 5001`.
+        endpoint: String,
+        /// The other user holding it.
+        other_user: String,
+        /// Start of the overlap.
+        from: i64,
+        /// End of the overlap (`i64::MAX` when open-ended).
+        to: i64,
+    },
+    /// A user with two primary endpoints at the same instant.
+    #[error("a second primary endpoint overlaps `{other}`")]
+    SecondPrimary {
+        /// The other primary endpoint id.
+        other: String,
+    },
+    /// A version string that is not `major.minor.patch`.
+    #[error("`{0}` is not a version of the form major.minor.patch")]
+    BadVersion(String),
+    /// A telephone number that is not digits (with an optional leading `+`).
+    #[error("`{0}` is not a telephone number")]
+    BadNumber(String),
+    /// More entries than the crate accepts for this collection.
+    #[error("{count} {what}, at most {max} are supported")]
+    TooMany {
+        /// What kind of entry.
+        what: &'static str,
+        /// How many were given.
+        count: usize,
+        /// The bound.
+        max: usize,
+    },
+}
+
+/// One problem at one place.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {problem}")]
+pub struct Invalid {
+    /// Where the problem is.
+    pub path: Path,
+    /// What the problem is.
+    pub problem: Problem,
+}
+
+impl Invalid {
+    /// A problem at a path.
+    pub fn new(path: Path, problem: impl Into<Problem>) -> Invalid {
+        Invalid {
+            path,
+            problem: problem.into(),
+        }
+    }
+}
+
+/// Every problem found in a catalog or a tenant, in document order.
+///
+/// Validation never stops at the first problem: an admin fixing a file wants the whole list.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ValidationErrors(Vec<Invalid>);
+
+impl ValidationErrors {
+    /// The problems, in the order they were found (document order).
+    pub fn problems(&self) -> &[Invalid] {
+        &self.0
+    }
+
+    /// How many problems there are (never zero).
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Always `false`: an error value holds at least one problem.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Iterates over the problems.
+    pub fn iter(&self) -> std::slice::Iter<'_, Invalid> {
+        self.0.iter()
+    }
+}
+
+impl IntoIterator for ValidationErrors {
+    type Item = Invalid;
+    type IntoIter = std::vec::IntoIter<Invalid>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a ValidationErrors {
+    type Item = &'a Invalid;
+    type IntoIter = std::slice::Iter<'a, Invalid>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.0.len();
+        write!(f, "{n} problem{}", if n == 1 { "" } else { "s" })?;
+        for invalid in &self.0 {
+            write!(f, "\n  {invalid}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Collects problems while a validator walks a document.
+#[derive(Debug, Default)]
+pub(crate) struct Problems(Vec<Invalid>);
+
+impl Problems {
+    pub(crate) fn push(&mut self, path: Path, problem: impl Into<Problem>) {
+        self.0.push(Invalid::new(path, problem));
+    }
+
+    pub(crate) fn extend(&mut self, other: ValidationErrors) {
+        self.0.extend(other.0);
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(value)` if nothing was found, otherwise every problem.
+    pub(crate) fn finish<T>(self, value: T) -> Result<T, ValidationErrors> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(ValidationErrors(self.0))
+        }
+    }
+}
