@@ -232,14 +232,6 @@ impl Problems {
         self.0.push(Invalid::new(path, problem));
     }
 
-    pub(crate) fn extend(&mut self, other: ValidationErrors) {
-        self.0.extend(other.0);
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     /// `Ok(value)` if nothing was found, otherwise every problem.
     pub(crate) fn finish<T>(self, value: T) -> Result<T, ValidationErrors> {
         if self.0.is_empty() {

@@ -28,3 +28,9 @@ pub use catalog::{
 pub use device::{AppVersion, DeviceConstraint, Platform, Platforms, Unsupported};
 pub use error::{Invalid, Path, Problem, ValidationErrors};
 pub use value::{Access, Kind, ListValue, RawValue, Value, ValueError};
+pub mod index;
+pub mod model;
+mod validate;
+
+pub use index::TenantIndex;
+pub use validate::{validate, validate_against};

@@ -1,0 +1,448 @@
+//! The validated tenant: ids interned into dense handles, values typed, templates flattened.
+//!
+//! A [`TenantIndex`] only comes out of [`validate`](crate::validate), so everything in it is
+//! known to be consistent: every reference resolves, every value fits its feature, template
+//! parents form no cycle and endpoints never overlap. Entities are stored sorted by id, so the
+//! order in which a document listed them never shows in any result.
+
+use crate::catalog::{Catalog, FeatureId};
+use crate::device::{AppVersion, Platform};
+use crate::model::{
+    DepartmentId, DeviceId, EndpointKind, GroupId, Number, PlanId, RoleId, TemplateId, TenantId,
+    UserId,
+};
+use crate::value::Value;
+
+macro_rules! handles {
+    ($($(#[$doc:meta])* $name:ident;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub(crate) u32);
+
+        impl $name {
+            /// The position in the index's id order.
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    )*};
+}
+
+handles! {
+    /// A dense handle for a template of one index.
+    TemplateIx;
+    /// A dense handle for a department of one index.
+    DepartmentIx;
+    /// A dense handle for a role of one index.
+    RoleIx;
+    /// A dense handle for a group of one index.
+    GroupIx;
+    /// A dense handle for a user of one index.
+    UserIx;
+    /// A dense handle for a device of one index.
+    DeviceIx;
+}
+
+/// Feature values of one source, sorted by feature id, at most one per feature.
+pub type Assignments = Vec<(FeatureId, Value)>;
+
+/// A tenant-wide value and whether it is locked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicySlot {
+    /// The tenant value.
+    pub value: Value,
+    /// Whether lower layers are ignored.
+    pub locked: bool,
+}
+
+/// The plan, per feature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanCeiling {
+    pub(crate) id: PlanId,
+    pub(crate) available: Vec<bool>,
+    pub(crate) caps: Vec<Option<Value>>,
+    pub(crate) seats: Vec<Option<u32>>,
+    pub(crate) enforce_seats: bool,
+}
+
+impl PlanCeiling {
+    /// The plan's id.
+    pub fn id(&self) -> &PlanId {
+        &self.id
+    }
+    /// Whether the plan includes the feature.
+    pub fn available(&self, feature: FeatureId) -> bool {
+        self.available
+            .get(feature.index())
+            .copied()
+            .unwrap_or(false)
+    }
+    /// The plan's cap for a limit, choice or list feature: its maximum, highest option or
+    /// universe.
+    pub fn cap(&self, feature: FeatureId) -> Option<&Value> {
+        self.caps.get(feature.index()).and_then(Option::as_ref)
+    }
+    /// Seats bought for a seat-licensed feature.
+    pub fn seats(&self, feature: FeatureId) -> Option<u32> {
+        self.seats.get(feature.index()).copied().flatten()
+    }
+    /// Whether seat counts are enforced.
+    pub fn enforce_seats(&self) -> bool {
+        self.enforce_seats
+    }
+}
+
+/// A template with its parent chain flattened: child entries win.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompiledTemplate {
+    pub(crate) id: TemplateId,
+    pub(crate) parent: Option<TemplateIx>,
+    pub(crate) values: Assignments,
+}
+
+impl CompiledTemplate {
+    /// The template's id.
+    pub fn id(&self) -> &TemplateId {
+        &self.id
+    }
+    /// The template it extends.
+    pub fn parent(&self) -> Option<TemplateIx> {
+        self.parent
+    }
+    /// Its values after applying the parent chain, sorted by feature.
+    pub fn values(&self) -> &[(FeatureId, Value)] {
+        &self.values
+    }
+}
+
+/// A department or role: a template source with a rank.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit<Id> {
+    pub(crate) id: Id,
+    pub(crate) template: Option<TemplateIx>,
+    pub(crate) rank: i32,
+}
+
+impl<Id> Unit<Id> {
+    /// The unit's id.
+    pub fn id(&self) -> &Id {
+        &self.id
+    }
+    /// Its template.
+    pub fn template(&self) -> Option<TemplateIx> {
+        self.template
+    }
+    /// Its rank: lower wins for `Ranked` features.
+    pub fn rank(&self) -> i32 {
+        self.rank
+    }
+}
+
+/// The validated reach of a role's delegated administration (§9).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// The whole tenant.
+    Tenant,
+    /// Users of these departments and roles.
+    Units {
+        /// The departments.
+        departments: Vec<DepartmentIx>,
+        /// The roles.
+        roles: Vec<RoleIx>,
+    },
+}
+
+/// A role: a unit that may also carry an administrative scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleEntry {
+    pub(crate) unit: Unit<RoleId>,
+    pub(crate) administers: Option<Scope>,
+}
+
+impl RoleEntry {
+    /// The role as a template source.
+    pub fn unit(&self) -> &Unit<RoleId> {
+        &self.unit
+    }
+    /// Whom its holders may administer.
+    pub fn administers(&self) -> Option<&Scope> {
+        self.administers.as_ref()
+    }
+}
+
+/// A group with its members resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupEntry {
+    pub(crate) id: GroupId,
+    pub(crate) number: Option<String>,
+    pub(crate) members: Vec<UserIx>,
+}
+
+impl GroupEntry {
+    /// The group's id.
+    pub fn id(&self) -> &GroupId {
+        &self.id
+    }
+    /// Its extension number.
+    pub fn number(&self) -> Option<&str> {
+        self.number.as_deref()
+    }
+    /// Its members, in id order.
+    pub fn members(&self) -> &[UserIx] {
+        &self.members
+    }
+}
+
+/// An endpoint held during `[from, to)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// Extension or agent id.
+    pub kind: EndpointKind,
+    /// The number or agent id.
+    pub id: String,
+    /// Whether it is the user's primary endpoint.
+    pub primary: bool,
+    /// Start, inclusive.
+    pub from: i64,
+    /// End, exclusive; `None` while still assigned.
+    pub to: Option<i64>,
+}
+
+impl Endpoint {
+    /// Whether the assignment holds at instant `t`.
+    pub fn holds_at(&self, t: i64) -> bool {
+        self.from <= t && self.to.is_none_or(|to| t < to)
+    }
+}
+
+/// A validated user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserEntry {
+    pub(crate) id: UserId,
+    pub(crate) name: Option<String>,
+    pub(crate) departments: Vec<DepartmentIx>,
+    pub(crate) roles: Vec<RoleIx>,
+    pub(crate) overrides: Assignments,
+    pub(crate) preferences: Assignments,
+    pub(crate) detached: bool,
+    pub(crate) endpoints: Vec<Endpoint>,
+    pub(crate) dee: Vec<String>,
+}
+
+impl UserEntry {
+    /// The user's id.
+    pub fn id(&self) -> &UserId {
+        &self.id
+    }
+    /// The display name, if any.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// Departments, in id order, without repeats.
+    pub fn departments(&self) -> &[DepartmentIx] {
+        &self.departments
+    }
+    /// Roles, in id order, without repeats.
+    pub fn roles(&self) -> &[RoleIx] {
+        &self.roles
+    }
+    /// Admin overrides, sorted by feature.
+    pub fn overrides(&self) -> &[(FeatureId, Value)] {
+        &self.overrides
+    }
+    /// Self-preferences, sorted by feature.
+    pub fn preferences(&self) -> &[(FeatureId, Value)] {
+        &self.preferences
+    }
+    /// Whether templates no longer reach the user.
+    pub fn detached(&self) -> bool {
+        self.detached
+    }
+    /// Endpoint assignments, sorted by kind, id and start.
+    pub fn endpoints(&self) -> &[Endpoint] {
+        &self.endpoints
+    }
+    /// Dynamic-extension members.
+    pub fn dee(&self) -> &[String] {
+        &self.dee
+    }
+}
+
+/// A validated device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceEntry {
+    pub(crate) id: DeviceId,
+    pub(crate) owner: UserIx,
+    pub(crate) platform: Platform,
+    pub(crate) app_id: String,
+    pub(crate) version: AppVersion,
+    pub(crate) last_seen: Option<i64>,
+}
+
+impl DeviceEntry {
+    /// The device's id.
+    pub fn id(&self) -> &DeviceId {
+        &self.id
+    }
+    /// Its owner.
+    pub fn owner(&self) -> UserIx {
+        self.owner
+    }
+    /// Its platform.
+    pub fn platform(&self) -> Platform {
+        self.platform
+    }
+    /// The app's id.
+    pub fn app_id(&self) -> &str {
+        &self.app_id
+    }
+    /// The app's version.
+    pub fn version(&self) -> AppVersion {
+        self.version
+    }
+    /// When it last registered.
+    pub fn last_seen(&self) -> Option<i64> {
+        self.last_seen
+    }
+}
+
+/// A validated tenant, ready for resolution. Built only by [`validate`](crate::validate).
+///
+/// ```
+/// use pbx_entitlements::{model::{Plan, Tenant, User}, validate};
+///
+/// let mut tenant = Tenant::new("acme", Plan::all("business"));
+/// tenant.users.push(User::new("bob"));
+/// tenant.users.push(User::new("alice"));
+/// let index = validate(&tenant).unwrap();
+/// // Users come out in id order, whatever the document order.
+/// let ids: Vec<&str> = index.users().iter().map(|u| u.id().as_str()).collect();
+/// assert_eq!(ids, ["alice", "bob"]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantIndex {
+    pub(crate) tenant: TenantId,
+    pub(crate) catalog: Catalog,
+    pub(crate) home_country_code: Option<String>,
+    pub(crate) emergency_numbers: Vec<String>,
+    pub(crate) numbers: Vec<Number>,
+    pub(crate) plan: PlanCeiling,
+    pub(crate) policy: Vec<Option<PolicySlot>>,
+    pub(crate) templates: Vec<CompiledTemplate>,
+    pub(crate) departments: Vec<Unit<DepartmentId>>,
+    pub(crate) roles: Vec<RoleEntry>,
+    pub(crate) groups: Vec<GroupEntry>,
+    pub(crate) users: Vec<UserEntry>,
+    pub(crate) devices: Vec<DeviceEntry>,
+}
+
+/// Binary search of an id-sorted slice.
+fn find<'a, T>(items: &'a [T], id: &str, key: impl Fn(&'a T) -> &'a str) -> Option<usize> {
+    items.binary_search_by(|item| key(item).cmp(id)).ok()
+}
+
+fn handle(i: usize) -> u32 {
+    // Validation rejects collections larger than u32::MAX, so this never saturates.
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+impl TenantIndex {
+    /// The tenant's id.
+    pub fn tenant(&self) -> &TenantId {
+        &self.tenant
+    }
+    /// The catalog the tenant was validated against.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+    /// The plan, per feature.
+    pub fn plan(&self) -> &PlanCeiling {
+        &self.plan
+    }
+    /// The tenant policy entry for a feature.
+    pub fn policy(&self, feature: FeatureId) -> Option<&PolicySlot> {
+        self.policy.get(feature.index()).and_then(Option::as_ref)
+    }
+    /// The home country code.
+    pub fn home_country_code(&self) -> Option<&str> {
+        self.home_country_code.as_deref()
+    }
+    /// Emergency numbers, sorted.
+    pub fn emergency_numbers(&self) -> &[String] {
+        &self.emergency_numbers
+    }
+    /// The tenant's numbers, sorted by number.
+    pub fn numbers(&self) -> &[Number] {
+        &self.numbers
+    }
+
+    /// Templates, in id order.
+    pub fn templates(&self) -> &[CompiledTemplate] {
+        &self.templates
+    }
+    /// A template by handle.
+    pub fn template(&self, ix: TemplateIx) -> Option<&CompiledTemplate> {
+        self.templates.get(ix.index())
+    }
+    /// The handle of a template id.
+    pub fn template_ix(&self, id: &str) -> Option<TemplateIx> {
+        find(&self.templates, id, |t| t.id.as_str()).map(|i| TemplateIx(handle(i)))
+    }
+
+    /// Departments, in id order.
+    pub fn departments(&self) -> &[Unit<DepartmentId>] {
+        &self.departments
+    }
+    /// A department by handle.
+    pub fn department(&self, ix: DepartmentIx) -> Option<&Unit<DepartmentId>> {
+        self.departments.get(ix.index())
+    }
+    /// The handle of a department id.
+    pub fn department_ix(&self, id: &str) -> Option<DepartmentIx> {
+        find(&self.departments, id, |d| d.id.as_str()).map(|i| DepartmentIx(handle(i)))
+    }
+
+    /// Roles, in id order.
+    pub fn roles(&self) -> &[RoleEntry] {
+        &self.roles
+    }
+    /// A role by handle.
+    pub fn role(&self, ix: RoleIx) -> Option<&RoleEntry> {
+        self.roles.get(ix.index())
+    }
+    /// The handle of a role id.
+    pub fn role_ix(&self, id: &str) -> Option<RoleIx> {
+        find(&self.roles, id, |r| r.unit.id.as_str()).map(|i| RoleIx(handle(i)))
+    }
+
+    /// Groups, in id order.
+    pub fn groups(&self) -> &[GroupEntry] {
+        &self.groups
+    }
+    /// The handle of a group id.
+    pub fn group_ix(&self, id: &str) -> Option<GroupIx> {
+        find(&self.groups, id, |g| g.id.as_str()).map(|i| GroupIx(handle(i)))
+    }
+
+    /// Users, in id order.
+    pub fn users(&self) -> &[UserEntry] {
+        &self.users
+    }
+    /// A user by handle.
+    pub fn user(&self, ix: UserIx) -> Option<&UserEntry> {
+        self.users.get(ix.index())
+    }
+    /// The handle of a user id.
+    pub fn user_ix(&self, id: &str) -> Option<UserIx> {
+        find(&self.users, id, |u| u.id.as_str()).map(|i| UserIx(handle(i)))
+    }
+
+    /// Devices, in id order.
+    pub fn devices(&self) -> &[DeviceEntry] {
+        &self.devices
+    }
+    /// The handle of a device id.
+    pub fn device_ix(&self, id: &str) -> Option<DeviceIx> {
+        find(&self.devices, id, |d| d.id.as_str()).map(|i| DeviceIx(handle(i)))
+    }
+}

@@ -1,0 +1,180 @@
+//! The plain model (SPEC §2) in the JSON interchange format of SPEC §11.
+//!
+//! These are the types a backend fills from its own database or files. They hold values in
+//! their interchange shape ([`RawValue`]); [`validate`](crate::validate) checks them against the
+//! catalog and builds the indexed tenant. Unknown fields are rejected when deserialising, and
+//! the document carries a schema [`version`](Tenant::version).
+//!
+//! ```
+//! use pbx_entitlements::model::Tenant;
+//!
+//! let tenant: Tenant = serde_json::from_str(r#"{
+//!     "version": 1,
+//!     "tenant": "acme",
+//!     "plan": {"id": "starter", "features": "all"},
+//!     "users": [{"id": "alice", "overrides": {"max_channels": 2}}]
+//! }"#).unwrap();
+//! assert_eq!(tenant.users[0].id.as_str(), "alice");
+//! ```
+
+mod id;
+mod org;
+mod plan;
+mod user;
+
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::catalog::CatalogDef;
+use crate::value::RawValue;
+
+pub use id::{DepartmentId, DeviceId, GroupId, PlanId, RoleId, TemplateId, TenantId, UserId};
+pub use org::{AdminScope, Department, Group, PolicyEntry, Role, Template};
+pub use plan::{Availability, Plan};
+pub use user::{Device, EndpointAssignment, EndpointKind, User};
+
+/// Feature values keyed by feature key, in document order.
+pub type Values = indexmap::IndexMap<String, RawValue>;
+
+/// The schema version this crate reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One customer organisation: one interchange document (SPEC §11).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tenant {
+    /// The schema version; this crate reads [`SCHEMA_VERSION`].
+    pub version: u32,
+    /// The tenant's id.
+    pub tenant: TenantId,
+    /// The catalog: `"standard"` or a full catalog definition. Absent means standard.
+    #[serde(default)]
+    pub catalog: CatalogSource,
+    /// The tenant's home country code (E.164, without `+`), used by dial rights.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home_country_code: Option<String>,
+    /// Emergency numbers, always dialable whatever the restrictions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub emergency_numbers: Vec<String>,
+    /// The tenant's telephone numbers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub numbers: Vec<Number>,
+    /// What the tenant bought.
+    pub plan: Plan,
+    /// Tenant-wide values, optionally locked.
+    #[serde(default, skip_serializing_if = "indexmap::IndexMap::is_empty")]
+    pub policy: indexmap::IndexMap<String, PolicyEntry>,
+    /// Named partial assignments of values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub templates: Vec<Template>,
+    /// Departments: sets of users sharing a template.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub departments: Vec<Department>,
+    /// Roles: templates assigned per user.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<Role>,
+    /// Hunt groups, queues, teams.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<Group>,
+    /// The users.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub users: Vec<User>,
+    /// Registered devices.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub devices: Vec<Device>,
+}
+
+impl Tenant {
+    /// An empty tenant on the standard catalog with a plan that makes every feature available.
+    pub fn new(id: impl Into<TenantId>, plan: Plan) -> Tenant {
+        Tenant {
+            version: SCHEMA_VERSION,
+            tenant: id.into(),
+            catalog: CatalogSource::Standard,
+            home_country_code: None,
+            emergency_numbers: Vec::new(),
+            numbers: Vec::new(),
+            plan,
+            policy: indexmap::IndexMap::new(),
+            templates: Vec::new(),
+            departments: Vec::new(),
+            roles: Vec::new(),
+            groups: Vec::new(),
+            users: Vec::new(),
+            devices: Vec::new(),
+        }
+    }
+}
+
+/// Which catalog a tenant uses: `"standard"` or a full definition.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum CatalogSource {
+    /// [`Catalog::standard`](crate::Catalog::standard).
+    #[default]
+    Standard,
+    /// A vendor's own catalog, embedded in the document.
+    Custom(CatalogDef),
+}
+
+impl Serialize for CatalogSource {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            CatalogSource::Standard => serializer.serialize_str("standard"),
+            CatalogSource::Custom(def) => def.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CatalogSource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SourceVisitor;
+        impl<'de> Visitor<'de> for SourceVisitor {
+            type Value = CatalogSource;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("\"standard\" or a catalog object")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<CatalogSource, E> {
+                if v == "standard" {
+                    Ok(CatalogSource::Standard)
+                } else {
+                    Err(E::invalid_value(de::Unexpected::Str(v), &self))
+                }
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<CatalogSource, A::Error> {
+                CatalogDef::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(CatalogSource::Custom)
+            }
+        }
+        deserializer.deserialize_any(SourceVisitor)
+    }
+}
+
+/// The kind of a tenant telephone number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum NumberKind {
+    /// An ordinary line.
+    #[default]
+    Standard,
+    /// The number of an IVR.
+    Ivr,
+}
+
+/// One of the tenant's telephone numbers (caller IDs, seed 003).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Number {
+    /// The number, E.164 with a leading `+`.
+    pub number: String,
+    /// Standard line or IVR.
+    #[serde(default)]
+    pub kind: NumberKind,
+    /// The IVR's id, for IVR numbers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ivr: Option<String>,
+    /// Users assigned to this number (for IVRs: who may present it as caller ID).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<UserId>,
+}

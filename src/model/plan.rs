@@ -1,0 +1,103 @@
+//! What the tenant bought (SPEC §2, §3.2 layer 5, §5).
+
+use indexmap::IndexMap;
+use serde::de::{self, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::PlanId;
+
+/// What a tenant bought: available features, maxima, seat counts.
+///
+/// The plan binds rights only: it never removes a restriction toggle (§3.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// The plan's id (`starter`, `business`).
+    pub id: PlanId,
+    /// Which features are available: `"all"` or an array of keys.
+    pub features: Availability,
+    /// The maximum of each capped limit feature.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub limits: IndexMap<String, i64>,
+    /// The highest option of each capped choice feature.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub choices: IndexMap<String, String>,
+    /// The permitted universe of each capped list feature.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub lists: IndexMap<String, Vec<String>>,
+    /// Seats bought for seat-licensed toggles (editions, modules).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub seats: IndexMap<String, u32>,
+    /// Whether seat counts are enforced at resolution (§5); if not, they are only reported.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub enforce_seats: bool,
+}
+
+impl Plan {
+    /// A plan with every feature available and no caps.
+    pub fn all(id: impl Into<PlanId>) -> Plan {
+        Plan {
+            id: id.into(),
+            features: Availability::All,
+            limits: IndexMap::new(),
+            choices: IndexMap::new(),
+            lists: IndexMap::new(),
+            seats: IndexMap::new(),
+            enforce_seats: false,
+        }
+    }
+
+    /// A plan with only these features available and no caps.
+    pub fn only<I, S>(id: impl Into<PlanId>, features: I) -> Plan
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Plan {
+            features: Availability::Only(features.into_iter().map(Into::into).collect()),
+            ..Plan::all(id)
+        }
+    }
+}
+
+/// Which features a plan makes available.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Availability {
+    /// Every feature of the catalog (`"all"`).
+    All,
+    /// Only the listed feature keys.
+    Only(Vec<String>),
+}
+
+impl Serialize for Availability {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Availability::All => serializer.serialize_str("all"),
+            Availability::Only(keys) => keys.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Availability {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AvailabilityVisitor;
+        impl<'de> Visitor<'de> for AvailabilityVisitor {
+            type Value = Availability;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("\"all\" or an array of feature keys")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Availability, E> {
+                if v == "all" {
+                    Ok(Availability::All)
+                } else {
+                    Err(E::invalid_value(de::Unexpected::Str(v), &self))
+                }
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Availability, A::Error> {
+                Vec::<String>::deserialize(de::value::SeqAccessDeserializer::new(seq))
+                    .map(Availability::Only)
+            }
+        }
+        deserializer.deserialize_any(AvailabilityVisitor)
+    }
+}

@@ -1,0 +1,824 @@
+//! Validation: plain model in, [`TenantIndex`] or every problem out (SPEC §8).
+//!
+//! Validation walks the whole document and never stops at the first problem. Each problem
+//! carries the path to the bad value (`users[alice].overrides.max_channels`). Work is linear in
+//! the size of the input (plus sorting), and nothing recurses on user data, so hostile input
+//! cannot make it loop, overflow the stack or panic.
+
+use std::collections::BTreeMap;
+
+use crate::catalog::{Catalog, FeatureId};
+use crate::error::{Path, Problem, Problems, ValidationErrors};
+use crate::graph::dependency_order;
+use crate::index::{
+    Assignments, CompiledTemplate, DepartmentIx, DeviceEntry, Endpoint, GroupEntry, PlanCeiling,
+    PolicySlot, RoleEntry, RoleIx, Scope, TemplateIx, TenantIndex, Unit, UserEntry, UserIx,
+};
+use crate::model::{
+    AdminScope, Availability, CatalogSource, EndpointKind, SCHEMA_VERSION, Tenant, Values,
+};
+use crate::value::{Kind, RawValue};
+
+/// Validates a tenant against the catalog it names (`"standard"` or an embedded definition) and
+/// builds its index, or returns every problem found.
+///
+/// ```
+/// use pbx_entitlements::{model::Tenant, validate, Problem};
+///
+/// let tenant: Tenant = serde_json::from_str(r#"{
+///     "version": 1, "tenant": "acme",
+///     "plan": {"id": "starter", "features": "all"},
+///     "users": [{"id": "alice", "departments": ["nowhere"],
+///                "overrides": {"max_channels": 500, "teleport": true}}]
+/// }"#).unwrap();
+///
+/// let errors = validate(&tenant).unwrap_err();
+/// let paths: Vec<String> = errors.iter().map(|e| e.path.to_string()).collect();
+/// assert_eq!(paths, [
+///     "users[alice].departments",
+///     "users[alice].overrides.max_channels",
+///     "users[alice].overrides.teleport",
+/// ]);
+/// assert!(matches!(errors.problems()[2].problem, Problem::Unknown { what: "feature", .. }));
+/// ```
+pub fn validate(tenant: &Tenant) -> Result<TenantIndex, ValidationErrors> {
+    let catalog = match &tenant.catalog {
+        CatalogSource::Standard => Catalog::standard(),
+        CatalogSource::Custom(def) => def.build()?,
+    };
+    validate_against(tenant, catalog)
+}
+
+/// Validates a tenant against a catalog the caller supplies, ignoring the document's own
+/// `catalog` field: for vendors who keep their catalog in code rather than in each document.
+pub fn validate_against(
+    tenant: &Tenant,
+    catalog: Catalog,
+) -> Result<TenantIndex, ValidationErrors> {
+    let mut problems = Problems::default();
+    let root = Path::root();
+    if tenant.version != SCHEMA_VERSION {
+        problems.push(
+            root.field("version"),
+            Problem::UnsupportedVersion {
+                found: tenant.version,
+                supported: SCHEMA_VERSION,
+            },
+        );
+    }
+    if tenant.tenant.as_str().is_empty() {
+        problems.push(root.field("tenant"), Problem::EmptyId { what: "tenant" });
+    }
+    let mut v = Validator {
+        catalog: &catalog,
+        problems,
+    };
+
+    let templates = Names::new(
+        &tenant.templates,
+        |t| t.id.as_str(),
+        "template",
+        "templates",
+        &mut v.problems,
+    );
+    let departments = Names::new(
+        &tenant.departments,
+        |d| d.id.as_str(),
+        "department",
+        "departments",
+        &mut v.problems,
+    );
+    let roles = Names::new(
+        &tenant.roles,
+        |r| r.id.as_str(),
+        "role",
+        "roles",
+        &mut v.problems,
+    );
+    let groups = Names::new(
+        &tenant.groups,
+        |g| g.id.as_str(),
+        "group",
+        "groups",
+        &mut v.problems,
+    );
+    let users = Names::new(
+        &tenant.users,
+        |u| u.id.as_str(),
+        "user",
+        "users",
+        &mut v.problems,
+    );
+    let devices = Names::new(
+        &tenant.devices,
+        |d| d.id.as_str(),
+        "device",
+        "devices",
+        &mut v.problems,
+    );
+
+    if let Some(code) = &tenant.home_country_code
+        && !is_digits(code, 1, 3)
+    {
+        v.problems.push(
+            root.field("home_country_code"),
+            Problem::BadNumber(code.clone()),
+        );
+    }
+    let mut emergency_numbers = Vec::new();
+    for (i, number) in tenant.emergency_numbers.iter().enumerate() {
+        if is_digits(number, 1, 15) {
+            emergency_numbers.push(number.clone());
+        } else {
+            v.problems.push(
+                root.field("emergency_numbers").at(i),
+                Problem::BadNumber(number.clone()),
+            );
+        }
+    }
+    emergency_numbers.sort();
+    emergency_numbers.dedup();
+
+    let mut numbers = Vec::new();
+    for (i, number) in tenant.numbers.iter().enumerate() {
+        let path = root.field("numbers").at(i);
+        let digits = number.number.strip_prefix('+').unwrap_or(&number.number);
+        if !is_digits(digits, 1, 15) {
+            v.problems.push(
+                path.field("number"),
+                Problem::BadNumber(number.number.clone()),
+            );
+        }
+        for member in &number.members {
+            users.resolve(
+                member.as_str(),
+                "user",
+                &path.field("members"),
+                &mut v.problems,
+            );
+        }
+        numbers.push(number.clone());
+    }
+    numbers.sort_by(|a, b| a.number.cmp(&b.number));
+
+    let plan = v.plan(tenant);
+    let policy = v.policy(tenant);
+    let compiled_templates = v.templates(tenant, &templates);
+
+    let department_entries = departments
+        .order
+        .iter()
+        .filter_map(|&i| tenant.departments.get(i))
+        .map(|d| {
+            let path = root.field("departments").at(&d.id);
+            Unit {
+                id: d.id.clone(),
+                template: d.template.as_ref().and_then(|t| {
+                    templates
+                        .resolve(
+                            t.as_str(),
+                            "template",
+                            &path.field("template"),
+                            &mut v.problems,
+                        )
+                        .map(TemplateIx)
+                }),
+                rank: d.rank,
+            }
+        })
+        .collect();
+
+    let role_entries = roles
+        .order
+        .iter()
+        .filter_map(|&i| tenant.roles.get(i))
+        .map(|r| {
+            let path = root.field("roles").at(&r.id);
+            let template = r.template.as_ref().and_then(|t| {
+                templates
+                    .resolve(
+                        t.as_str(),
+                        "template",
+                        &path.field("template"),
+                        &mut v.problems,
+                    )
+                    .map(TemplateIx)
+            });
+            let administers = r.administers.as_ref().map(|scope| match scope {
+                AdminScope::Tenant => Scope::Tenant,
+                AdminScope::Units(ids) => {
+                    let mut in_departments = Vec::new();
+                    let mut in_roles = Vec::new();
+                    for id in ids {
+                        if let Some(d) = departments.get(id) {
+                            in_departments.push(DepartmentIx(d));
+                        } else if let Some(r) = roles.get(id) {
+                            in_roles.push(RoleIx(r));
+                        } else {
+                            v.problems.push(
+                                path.field("administers"),
+                                Problem::Unknown {
+                                    what: "department or role",
+                                    id: id.clone(),
+                                },
+                            );
+                        }
+                    }
+                    in_departments.sort();
+                    in_departments.dedup();
+                    in_roles.sort();
+                    in_roles.dedup();
+                    Scope::Units {
+                        departments: in_departments,
+                        roles: in_roles,
+                    }
+                }
+            });
+            RoleEntry {
+                unit: Unit {
+                    id: r.id.clone(),
+                    template,
+                    rank: r.rank,
+                },
+                administers,
+            }
+        })
+        .collect();
+
+    let group_entries = groups
+        .order
+        .iter()
+        .filter_map(|&i| tenant.groups.get(i))
+        .map(|g| {
+            let path = root.field("groups").at(&g.id);
+            let mut members: Vec<UserIx> = g
+                .members
+                .iter()
+                .filter_map(|m| {
+                    users.resolve(m.as_str(), "user", &path.field("members"), &mut v.problems)
+                })
+                .map(UserIx)
+                .collect();
+            members.sort();
+            members.dedup();
+            GroupEntry {
+                id: g.id.clone(),
+                number: g.number.clone(),
+                members,
+            }
+        })
+        .collect();
+
+    let mut user_entries: Vec<UserEntry> = Vec::with_capacity(users.order.len());
+    for &i in &users.order {
+        let Some(u) = tenant.users.get(i) else {
+            continue;
+        };
+        let path = root.field("users").at(&u.id);
+        let mut in_departments: Vec<DepartmentIx> = u
+            .departments
+            .iter()
+            .filter_map(|d| {
+                departments.resolve(
+                    d.as_str(),
+                    "department",
+                    &path.field("departments"),
+                    &mut v.problems,
+                )
+            })
+            .map(DepartmentIx)
+            .collect();
+        in_departments.sort();
+        in_departments.dedup();
+        let mut in_roles: Vec<RoleIx> = u
+            .roles
+            .iter()
+            .filter_map(|r| {
+                roles.resolve(r.as_str(), "role", &path.field("roles"), &mut v.problems)
+            })
+            .map(RoleIx)
+            .collect();
+        in_roles.sort();
+        in_roles.dedup();
+        let overrides = v.assignments(&u.overrides, &path.field("overrides"));
+        let preferences = v.assignments(&u.preferences, &path.field("preferences"));
+        let endpoints = v.endpoints(u, &path);
+        user_entries.push(UserEntry {
+            id: u.id.clone(),
+            name: u.name.clone(),
+            departments: in_departments,
+            roles: in_roles,
+            overrides,
+            preferences,
+            detached: u.detached,
+            endpoints,
+            dee: u.dee.clone(),
+        });
+    }
+    check_endpoint_overlaps(&user_entries, &mut v.problems);
+
+    let mut device_entries = Vec::with_capacity(devices.order.len());
+    for &i in &devices.order {
+        let Some(d) = tenant.devices.get(i) else {
+            continue;
+        };
+        let path = root.field("devices").at(&d.id);
+        let owner = users.resolve(
+            d.owner.as_str(),
+            "user",
+            &path.field("owner"),
+            &mut v.problems,
+        );
+        let version = match d.version.parse() {
+            Ok(version) => Some(version),
+            Err(_) => {
+                v.problems.push(
+                    path.field("version"),
+                    Problem::BadVersion(d.version.clone()),
+                );
+                None
+            }
+        };
+        if let (Some(owner), Some(version)) = (owner, version) {
+            device_entries.push(DeviceEntry {
+                id: d.id.clone(),
+                owner: UserIx(owner),
+                platform: d.platform,
+                app_id: d.app_id.clone(),
+                version,
+                last_seen: d.last_seen,
+            });
+        }
+    }
+
+    let Validator { problems, .. } = v;
+    problems.finish(TenantIndex {
+        tenant: tenant.tenant.clone(),
+        catalog,
+        home_country_code: tenant.home_country_code.clone(),
+        emergency_numbers,
+        numbers,
+        plan,
+        policy,
+        templates: compiled_templates,
+        departments: department_entries,
+        roles: role_entries,
+        groups: group_entries,
+        users: user_entries,
+        devices: device_entries,
+    })
+}
+
+/// Ids of one collection, interned in id (byte) order.
+struct Names<'a> {
+    /// id -> dense handle (position in id order).
+    handles: BTreeMap<&'a str, u32>,
+    /// Document positions of the kept entries, in id order.
+    order: Vec<usize>,
+}
+
+impl<'a> Names<'a> {
+    /// Interns the ids of `items`; empty and repeated ids are reported and the entry skipped.
+    fn new<T>(
+        items: &'a [T],
+        id: impl Fn(&'a T) -> &'a str,
+        what: &'static str,
+        field: &str,
+        problems: &mut Problems,
+    ) -> Names<'a> {
+        let path = Path::root().field(field);
+        if items.len() > u32::MAX as usize {
+            problems.push(
+                path,
+                Problem::TooMany {
+                    what: "entries",
+                    count: items.len(),
+                    max: u32::MAX as usize,
+                },
+            );
+            return Names {
+                handles: BTreeMap::new(),
+                order: Vec::new(),
+            };
+        }
+        let mut first: BTreeMap<&'a str, usize> = BTreeMap::new();
+        for (i, item) in items.iter().enumerate() {
+            let key = id(item);
+            if key.is_empty() {
+                problems.push(path.at(i), Problem::EmptyId { what });
+            } else if first.contains_key(key) {
+                problems.push(
+                    path.at(key),
+                    Problem::Duplicate {
+                        what,
+                        id: key.to_owned(),
+                    },
+                );
+            } else {
+                first.insert(key, i);
+            }
+        }
+        let mut handles = BTreeMap::new();
+        let mut order = Vec::with_capacity(first.len());
+        for (n, (key, position)) in first.into_iter().enumerate() {
+            handles.insert(key, u32::try_from(n).unwrap_or(u32::MAX));
+            order.push(position);
+        }
+        Names { handles, order }
+    }
+
+    fn get(&self, id: &str) -> Option<u32> {
+        self.handles.get(id).copied()
+    }
+
+    /// The handle of `id`, or a reported `Unknown` problem at `path`.
+    fn resolve(
+        &self,
+        id: &str,
+        what: &'static str,
+        path: &Path,
+        problems: &mut Problems,
+    ) -> Option<u32> {
+        let found = self.get(id);
+        if found.is_none() {
+            problems.push(
+                path.clone(),
+                Problem::Unknown {
+                    what,
+                    id: id.to_owned(),
+                },
+            );
+        }
+        found
+    }
+}
+
+struct Validator<'c> {
+    catalog: &'c Catalog,
+    problems: Problems,
+}
+
+impl<'c> Validator<'c> {
+    /// The feature id of `key`, or a reported `Unknown` problem at `path`.
+    fn feature(&mut self, key: &str, path: &Path) -> Option<(FeatureId, &'c Kind)> {
+        let catalog = self.catalog;
+        match catalog
+            .id(key)
+            .and_then(|id| Some((id, catalog.get(id)?.kind())))
+        {
+            Some(found) => Some(found),
+            None => {
+                self.problems.push(
+                    path.clone(),
+                    Problem::Unknown {
+                        what: "feature",
+                        id: key.to_owned(),
+                    },
+                );
+                None
+            }
+        }
+    }
+
+    /// Values keyed by feature key, typed and sorted by feature.
+    fn assignments(&mut self, values: &Values, path: &Path) -> Assignments {
+        let mut out = Vec::with_capacity(values.len());
+        for (key, raw) in values {
+            let at = path.field(key);
+            if let Some((id, kind)) = self.feature(key, &at) {
+                match kind.parse(raw) {
+                    Ok(value) => out.push((id, value)),
+                    Err(e) => self.problems.push(at, e),
+                }
+            }
+        }
+        out.sort_by_key(|(id, _)| *id);
+        out
+    }
+
+    fn policy(&mut self, tenant: &Tenant) -> Vec<Option<PolicySlot>> {
+        let mut slots = vec![None; self.catalog.len()];
+        let path = Path::root().field("policy");
+        for (key, entry) in &tenant.policy {
+            let at = path.field(key);
+            let Some((id, kind)) = self.feature(key, &at) else {
+                continue;
+            };
+            match kind.parse(&entry.value) {
+                Ok(value) => {
+                    if let Some(slot) = slots.get_mut(id.index()) {
+                        *slot = Some(PolicySlot {
+                            value,
+                            locked: entry.locked,
+                        });
+                    }
+                }
+                Err(e) => self.problems.push(at.field("value"), e),
+            }
+        }
+        slots
+    }
+
+    fn plan(&mut self, tenant: &Tenant) -> PlanCeiling {
+        let plan = &tenant.plan;
+        let n = self.catalog.len();
+        let path = Path::root().field("plan");
+        let available = match &plan.features {
+            Availability::All => vec![true; n],
+            Availability::Only(keys) => {
+                let mut available = vec![false; n];
+                for (i, key) in keys.iter().enumerate() {
+                    if let Some((id, _)) = self.feature(key, &path.field("features").at(i))
+                        && let Some(slot) = available.get_mut(id.index())
+                    {
+                        *slot = true;
+                    }
+                }
+                available
+            }
+        };
+
+        let mut caps = vec![None; n];
+        let mut cap = |v: &mut Validator<'c>,
+                       key: &str,
+                       field: &str,
+                       raw: RawValue,
+                       fits: fn(&Kind) -> bool,
+                       what| {
+            let at = path.field(field).field(key);
+            let Some((id, kind)) = v.feature(key, &at) else {
+                return;
+            };
+            if !fits(kind) {
+                v.problems.push(
+                    at,
+                    Problem::WrongKind {
+                        feature: key.to_owned(),
+                        kind: kind.name(),
+                        what,
+                    },
+                );
+                return;
+            }
+            // A plan universe is a ceiling, not a user's list: list size bounds do not apply.
+            let kind = match kind {
+                Kind::List { items, .. } => Kind::List {
+                    items: items.clone(),
+                    max_entries: None,
+                    max_chars: None,
+                },
+                other => other.clone(),
+            };
+            match kind.parse(&raw) {
+                Ok(value) => {
+                    if let Some(slot) = caps.get_mut(id.index()) {
+                        *slot = Some(value);
+                    }
+                }
+                Err(e) => v.problems.push(at, e),
+            }
+        };
+        for (key, max) in &plan.limits {
+            cap(
+                self,
+                key,
+                "limits",
+                RawValue::Integer(*max),
+                |k| matches!(k, Kind::Limit { .. }),
+                "a plan maximum",
+            );
+        }
+        for (key, option) in &plan.choices {
+            cap(
+                self,
+                key,
+                "choices",
+                RawValue::Text(option.clone()),
+                |k| matches!(k, Kind::Choice { .. }),
+                "a plan highest option",
+            );
+        }
+        for (key, items) in &plan.lists {
+            cap(
+                self,
+                key,
+                "lists",
+                RawValue::List(items.clone()),
+                |k| matches!(k, Kind::List { .. }),
+                "a plan universe",
+            );
+        }
+
+        let mut seats = vec![None; n];
+        for (key, count) in &plan.seats {
+            let at = path.field("seats").field(key);
+            let Some((id, kind)) = self.feature(key, &at) else {
+                continue;
+            };
+            if self.catalog.get(id).is_some_and(|f| f.seats()) {
+                if let Some(slot) = seats.get_mut(id.index()) {
+                    *slot = Some(*count);
+                }
+            } else {
+                self.problems.push(
+                    at,
+                    Problem::WrongKind {
+                        feature: key.clone(),
+                        kind: kind.name(),
+                        what: "seats (the catalog does not sell it by the seat)",
+                    },
+                );
+            }
+        }
+
+        PlanCeiling {
+            id: plan.id.clone(),
+            available,
+            caps,
+            seats,
+            enforce_seats: plan.enforce_seats,
+        }
+    }
+
+    /// Types each template's values and flattens parent chains (child entries win).
+    fn templates(&mut self, tenant: &Tenant, names: &Names<'_>) -> Vec<CompiledTemplate> {
+        let path = Path::root().field("templates");
+        let mut own: Vec<Assignments> = Vec::with_capacity(names.order.len());
+        let mut parents: Vec<Vec<usize>> = Vec::with_capacity(names.order.len());
+        for &i in &names.order {
+            let Some(t) = tenant.templates.get(i) else {
+                continue;
+            };
+            let at = path.at(&t.id);
+            own.push(self.assignments(&t.values, &at.field("values")));
+            let parent = t.parent.as_ref().and_then(|p| {
+                names.resolve(
+                    p.as_str(),
+                    "template",
+                    &at.field("parent"),
+                    &mut self.problems,
+                )
+            });
+            parents.push(parent.map(|p| vec![p as usize]).unwrap_or_default());
+        }
+        let id_of = |ix: usize| {
+            names
+                .order
+                .get(ix)
+                .and_then(|&i| tenant.templates.get(i))
+                .map(|t| t.id.to_string())
+                .unwrap_or_default()
+        };
+        let order =
+            match dependency_order(own.len(), |i| parents.get(i).map_or(&[][..], Vec::as_slice)) {
+                Ok(order) => order,
+                Err(cycle) => {
+                    let names_in_cycle: Vec<String> = cycle.iter().map(|&i| id_of(i)).collect();
+                    let first = names_in_cycle.first().cloned().unwrap_or_default();
+                    self.problems.push(
+                        path.at(first).field("parent"),
+                        Problem::TemplateCycle(names_in_cycle),
+                    );
+                    return Vec::new();
+                }
+            };
+        let mut flat: Vec<Option<Assignments>> = vec![None; own.len()];
+        for ix in order {
+            let parent_values = parents
+                .get(ix)
+                .and_then(|p| p.first())
+                .and_then(|&p| flat.get(p).cloned().flatten())
+                .unwrap_or_default();
+            let values = overlay(&parent_values, own.get(ix).map_or(&[][..], Vec::as_slice));
+            if let Some(slot) = flat.get_mut(ix) {
+                *slot = Some(values);
+            }
+        }
+        flat.into_iter()
+            .enumerate()
+            .map(|(ix, values)| CompiledTemplate {
+                id: names
+                    .order
+                    .get(ix)
+                    .and_then(|&i| tenant.templates.get(i))
+                    .map(|t| t.id.clone())
+                    .unwrap_or_default(),
+                parent: parents
+                    .get(ix)
+                    .and_then(|p| p.first())
+                    .map(|&p| TemplateIx(u32::try_from(p).unwrap_or(u32::MAX))),
+                values: values.unwrap_or_default(),
+            })
+            .collect()
+    }
+
+    fn endpoints(&mut self, user: &crate::model::User, path: &Path) -> Vec<Endpoint> {
+        let mut out = Vec::with_capacity(user.endpoints.len());
+        for (i, e) in user.endpoints.iter().enumerate() {
+            let at = path.field("endpoints").at(i);
+            if e.id.is_empty() {
+                self.problems
+                    .push(at.field("id"), Problem::EmptyId { what: "endpoint" });
+                continue;
+            }
+            if let Some(to) = e.to
+                && to <= e.from
+            {
+                self.problems
+                    .push(at, Problem::EmptyRange { from: e.from, to });
+                continue;
+            }
+            out.push(Endpoint {
+                kind: e.kind,
+                id: e.id.clone(),
+                primary: e.primary,
+                from: e.from,
+                to: e.to,
+            });
+        }
+        out.sort_by(|a, b| (a.kind, &a.id, a.from).cmp(&(b.kind, &b.id, b.from)));
+        // One primary at a time.
+        let mut primaries: Vec<&Endpoint> = out.iter().filter(|e| e.primary).collect();
+        primaries.sort_by_key(|e| e.from);
+        let mut open: Option<&Endpoint> = None;
+        for e in primaries {
+            if let Some(prev) = open
+                && prev.to.is_none_or(|to| e.from < to)
+            {
+                self.problems.push(
+                    path.field("endpoints"),
+                    Problem::SecondPrimary {
+                        other: prev.id.clone(),
+                    },
+                );
+            }
+            if open.is_none_or(|prev| end(prev) < end(e)) {
+                open = Some(e);
+            }
+        }
+        out
+    }
+}
+
+fn end(e: &Endpoint) -> i64 {
+    e.to.unwrap_or(i64::MAX)
+}
+
+/// `base` with `top`'s entries replacing or adding to it; both sorted by feature.
+fn overlay(
+    base: &[(FeatureId, crate::value::Value)],
+    top: &[(FeatureId, crate::value::Value)],
+) -> Assignments {
+    let mut out: Assignments = top.to_vec();
+    out.extend(
+        base.iter()
+            .filter(|(id, _)| top.binary_search_by_key(id, |(t, _)| *t).is_err())
+            .cloned(),
+    );
+    out.sort_by_key(|(id, _)| *id);
+    out
+}
+
+/// Reports an endpoint held by two users at one instant (§6.1).
+fn check_endpoint_overlaps(users: &[UserEntry], problems: &mut Problems) {
+    let mut all: Vec<(EndpointKind, &str, i64, i64, usize)> = users
+        .iter()
+        .enumerate()
+        .flat_map(|(u, user)| {
+            user.endpoints
+                .iter()
+                .map(move |e| (e.kind, e.id.as_str(), e.from, end(e), u))
+        })
+        .collect();
+    all.sort();
+    let mut open: Option<(EndpointKind, &str, i64, usize)> = None; // kind, id, end, user
+    for &(kind, id, from, to, u) in &all {
+        match open {
+            Some((k, i, open_end, other)) if k == kind && i == id => {
+                if from < open_end && other != u {
+                    let (Some(user), Some(other_user)) = (users.get(u), users.get(other)) else {
+                        continue;
+                    };
+                    problems.push(
+                        Path::root().field("users").at(&user.id).field("endpoints"),
+                        Problem::OverlappingAssignment {
+                            endpoint: format!("{kind} {id}"),
+                            other_user: other_user.id.to_string(),
+                            from,
+                            to: to.min(open_end),
+                        },
+                    );
+                }
+                if to > open_end {
+                    open = Some((kind, id, to, u));
+                }
+            }
+            _ => open = Some((kind, id, to, u)),
+        }
+    }
+}
+
+/// Whether `s` is `min..=max` ASCII digits.
+fn is_digits(s: &str, min: usize, max: usize) -> bool {
+    (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+}
