@@ -32,7 +32,7 @@ where
             let (node, next) = *top;
             match deps(node).get(next) {
                 Some(&dep) => {
-                    top.1 += 1;
+                    top.1 = next.saturating_add(1);
                     match mark.get(dep) {
                         Some(Mark::New) => {
                             if let Some(m) = mark.get_mut(dep) {

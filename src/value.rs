@@ -460,6 +460,11 @@ impl Kind {
     }
 
     /// Whether `value` is of this kind and inside its domain.
+    ///
+    /// A list's size bounds (`max_entries`, `max_chars`) are input checks made by
+    /// [`Kind::parse`], not part of the lattice: the join of two lists within the bounds may
+    /// exceed them, and is still admitted. In a closed universe, `Any` stays distinct from
+    /// (and above) the set of every item, though both permit the same entries.
     pub fn admits(&self, value: &Value) -> bool {
         match (self, value) {
             (Kind::Toggle, Value::Toggle(_))
@@ -615,8 +620,10 @@ impl Kind {
 
 /// Length of a list serialised as its entries joined with `;`.
 fn joined_len(items: &BTreeSet<String>) -> usize {
-    let chars: usize = items.iter().map(|s| s.chars().count()).sum();
-    chars + items.len().saturating_sub(1)
+    let separators = items.len().saturating_sub(1);
+    items.iter().fold(separators, |total, s| {
+        total.saturating_add(s.chars().count())
+    })
 }
 
 #[cfg(test)]

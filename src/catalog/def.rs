@@ -447,17 +447,13 @@ fn check_kind(kind: &Kind, path: &Path, problems: &mut Problems) {
                 to: *max,
             },
         ),
-        Kind::Choice { options } => {
-            if !distinct_names(options) || options.len() > MAX_FEATURES {
-                problems.push(path.field("options"), Problem::BadOptions(options.clone()));
-            }
+        Kind::Choice { options } if !distinct_names(options) || options.len() > MAX_FEATURES => {
+            problems.push(path.field("options"), Problem::BadOptions(options.clone()));
         }
         Kind::List {
             items: Some(items), ..
-        } => {
-            if !distinct_names(items) || items.iter().any(|i| i.contains(';')) {
-                problems.push(path.field("items"), Problem::BadOptions(items.clone()));
-            }
+        } if !distinct_names(items) || items.iter().any(|i| i.contains(';')) => {
+            problems.push(path.field("items"), Problem::BadOptions(items.clone()));
         }
         _ => {}
     }

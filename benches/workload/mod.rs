@@ -1,0 +1,269 @@
+//! The SPEC §10 reference workload, generated deterministically from a seed.
+//!
+//! `Catalog::standard()`, 100 000 users, 200 departments, 20 roles, each user in 1–3 departments
+//! and 0–2 roles, 10 % of users with 1–5 overrides, 20 % with self-preferences, 2 devices per
+//! user, a few tenant locks. The same seed gives the same tenant on every machine: the generator
+//! uses its own SplitMix64, never a randomly seeded hasher.
+//!
+//! Shared by the benches (`mod workload;`) and tests (`#[path = "../benches/workload/mod.rs"]`).
+#![allow(dead_code)]
+
+use pbx_entitlements::Platform;
+use pbx_entitlements::RawValue;
+use pbx_entitlements::model::{
+    Department, Device, EndpointAssignment, EndpointKind, Plan, PolicyEntry, Role, Template,
+    Tenant, User,
+};
+
+/// The sizes of a generated tenant.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    pub users: usize,
+    pub departments: usize,
+    pub roles: usize,
+    pub devices_per_user: usize,
+}
+
+impl Shape {
+    /// The SPEC §10 reference workload.
+    pub const REFERENCE: Shape = Shape {
+        users: 100_000,
+        departments: 200,
+        roles: 20,
+        devices_per_user: 2,
+    };
+}
+
+/// SplitMix64: small, fast, and the same everywhere.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (n > 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+
+    /// A number in `lo..=hi`.
+    pub fn between(&mut self, lo: usize, hi: usize) -> usize {
+        lo + self.below(hi - lo + 1)
+    }
+
+    /// True with probability `percent`/100.
+    pub fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// Feature values that templates and overrides draw from: (key, candidate values).
+fn value_pool() -> Vec<(&'static str, Vec<RawValue>)> {
+    let b = |v: bool| RawValue::Bool(v);
+    let t = |s: &str| RawValue::Text(s.to_owned());
+    let access = || vec![t("none"), t("read"), t("write")];
+    vec![
+        ("calls", vec![b(true), b(false)]),
+        ("sms", vec![b(true), b(false)]),
+        ("voicemail", vec![b(true)]),
+        ("chat", vec![b(true), b(false)]),
+        ("do_not_disturb", vec![b(true)]),
+        ("edition_business", vec![b(true)]),
+        ("edition_ios", vec![b(true)]),
+        ("edition_android", vec![b(true)]),
+        ("module_crm", vec![b(true)]),
+        ("user_portal", vec![b(true)]),
+        ("menu_profile", access()),
+        ("menu_call_handling", access()),
+        ("recordings_replay", vec![t("none"), t("own"), t("all")]),
+        ("recordings_download", vec![b(true)]),
+        ("record_conversations", vec![b(true), b(false)]),
+        ("show_waiting_list", vec![b(true)]),
+        ("pick_up_waiting_calls", vec![b(true)]),
+        ("tag_calls", vec![b(true)]),
+        ("tags_required", vec![b(true), b(false)]),
+        ("only_own_logs", vec![b(true), b(false)]),
+        (
+            "after_call_work_seconds",
+            vec![
+                RawValue::Integer(0),
+                RawValue::Integer(30),
+                RawValue::Integer(120),
+            ],
+        ),
+        ("max_channels", (1..=8).map(RawValue::Integer).collect()),
+        (
+            "recording_percentage",
+            vec![RawValue::Integer(50), RawValue::Integer(100)],
+        ),
+        ("dashboard_logs", access()),
+        ("dashboard_statistics", access()),
+        ("international_calls", vec![b(true)]),
+        (
+            "allowed_country_codes",
+            vec![
+                RawValue::List(vec!["48".into(), "49".into()]),
+                RawValue::List(vec!["48".into()]),
+                t("any"),
+            ],
+        ),
+        (
+            "recordings_replay_groups",
+            vec![RawValue::List(vec!["g1".into(), "g2".into()])],
+        ),
+        (
+            "caller_id_mode",
+            vec![t("fixed"), t("assigned_ivr"), t("selected")],
+        ),
+        ("listen_live", vec![b(true)]),
+    ]
+}
+
+/// User-adjustable features a user may lower.
+const PREFERENCES: &[&str] = &[
+    "chat",
+    "do_not_disturb",
+    "voicemail",
+    "snooze",
+    "video_conference",
+    "power_dialer",
+    "record_conversations",
+    "crm_overlay",
+];
+
+fn values(
+    rng: &mut Rng,
+    pool: &[(&'static str, Vec<RawValue>)],
+    count: usize,
+) -> indexmap::IndexMap<String, RawValue> {
+    let mut out = indexmap::IndexMap::new();
+    for _ in 0..count {
+        let (key, candidates) = rng.pick(pool);
+        out.insert((*key).to_owned(), rng.pick(candidates).clone());
+    }
+    out
+}
+
+/// A tenant of the given shape, the same for the same seed.
+pub fn tenant(shape: Shape, seed: u64) -> Tenant {
+    let mut rng = Rng::new(seed);
+    let pool = value_pool();
+    let mut plan = Plan::all("reference");
+    plan.limits.insert("max_channels".into(), 6);
+    plan.choices
+        .insert("recordings_replay".into(), "all".into());
+    plan.seats
+        .insert("module_crm".into(), (shape.users / 2) as u32);
+    let mut tenant = Tenant::new("reference", plan);
+
+    for (key, value, locked) in [
+        ("agent_pause", false, true),
+        ("access_codes", false, true),
+        ("notify_when_recording", true, true),
+        ("edit_settings", true, false),
+        ("voicemail", true, false),
+    ] {
+        tenant.policy.insert(
+            key.into(),
+            PolicyEntry {
+                value: RawValue::Bool(value),
+                locked,
+            },
+        );
+    }
+
+    // A shared base template, one per department and one per role; half extend the base.
+    tenant.templates.push(Template {
+        id: "base".into(),
+        parent: None,
+        values: values(&mut rng, &pool, 6),
+    });
+    for d in 0..shape.departments {
+        let n = rng.between(3, 10);
+        tenant.templates.push(Template {
+            id: format!("dept-{d:03}").into(),
+            parent: rng.chance(50).then(|| "base".into()),
+            values: values(&mut rng, &pool, n),
+        });
+        tenant.departments.push(Department {
+            id: format!("d{d:03}").into(),
+            template: Some(format!("dept-{d:03}").into()),
+            rank: rng.below(100) as i32,
+        });
+    }
+    for r in 0..shape.roles {
+        let n = rng.between(2, 6);
+        tenant.templates.push(Template {
+            id: format!("role-{r:02}").into(),
+            parent: None,
+            values: values(&mut rng, &pool, n),
+        });
+        tenant.roles.push(Role {
+            id: format!("r{r:02}").into(),
+            template: Some(format!("role-{r:02}").into()),
+            rank: rng.below(100) as i32,
+            administers: None,
+        });
+    }
+
+    let platforms = [
+        Platform::Android,
+        Platform::Ios,
+        Platform::Desktop,
+        Platform::Web,
+        Platform::DeskPhone,
+    ];
+    for u in 0..shape.users {
+        let mut user = User::new(format!("u{u:06}"));
+        for _ in 0..rng.between(1, 3) {
+            user.departments
+                .push(format!("d{:03}", rng.below(shape.departments)).into());
+        }
+        for _ in 0..rng.between(0, 2) {
+            user.roles
+                .push(format!("r{:02}", rng.below(shape.roles)).into());
+        }
+        if rng.chance(10) {
+            let n = rng.between(1, 5);
+            user.overrides = values(&mut rng, &pool, n);
+        }
+        if rng.chance(20) {
+            for _ in 0..rng.between(1, 3) {
+                user.preferences
+                    .insert((*rng.pick(PREFERENCES)).to_owned(), RawValue::Bool(false));
+            }
+        }
+        user.endpoints.push(EndpointAssignment {
+            kind: EndpointKind::Extension,
+            id: format!("{}", 100_000 + u),
+            primary: true,
+            from: 0,
+            to: None,
+        });
+        for k in 0..shape.devices_per_user {
+            tenant.devices.push(Device {
+                id: format!("dev-{u:06}-{k}").into(),
+                owner: user.id.clone(),
+                platform: *rng.pick(&platforms),
+                app_id: "com.example.voice".into(),
+                version: format!("6.{}.{}", rng.below(6), rng.below(10)),
+                last_seen: Some(1_763_000_000 + rng.below(1_000_000) as i64),
+            });
+        }
+        tenant.users.push(user);
+    }
+    tenant
+}
