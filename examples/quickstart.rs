@@ -58,11 +58,11 @@ fn print_summary(index: &TenantIndex) {
     println!("\nTenant policy:");
     for (id, feature) in catalog.iter() {
         if let Some(slot) = index.policy(id) {
-            let lock = if slot.locked { " (locked)" } else { "" };
+            let lock = if slot.locked() { " (locked)" } else { "" };
             println!(
                 "  {} = {}{lock}",
                 feature.key(),
-                feature.kind().display(&slot.value)
+                feature.kind().display(slot.value())
             );
         }
     }
@@ -93,12 +93,15 @@ fn print_summary(index: &TenantIndex) {
         );
         println!("    departments: {}", list(&departments));
         println!("    roles:       {}", list(&roles));
-        let show = |values: &[(pbx_entitlements::FeatureId, pbx_entitlements::Value)]| {
+        let show = |values: &[(
+            pbx_entitlements::FeatureId,
+            pbx_entitlements::index::Setting,
+        )]| {
             let parts: Vec<String> = values
                 .iter()
                 .filter_map(|(id, v)| {
                     let f = catalog.get(*id)?;
-                    Some(format!("{} = {}", f.key(), f.kind().display(v)))
+                    Some(format!("{} = {}", f.key(), f.kind().display(v.value())))
                 })
                 .collect();
             list(&parts)

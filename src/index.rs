@@ -11,7 +11,10 @@ use crate::model::{
     DepartmentId, DeviceId, EndpointKind, GroupId, Number, PlanId, RoleId, TemplateId, TenantId,
     UserId,
 };
-use crate::value::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use crate::value::{ListValue, Value};
 
 macro_rules! handles {
     ($($(#[$doc:meta])* $name:ident;)*) => {$(
@@ -43,16 +46,91 @@ handles! {
     DeviceIx;
 }
 
+/// A typed value together with its compact form for resolution: the value's
+/// [level](Value::level) for scalar kinds, its handle in the index's list table for lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting {
+    pub(crate) value: Value,
+    pub(crate) level: i64,
+}
+
+impl Setting {
+    /// The typed value.
+    pub fn value(&self) -> &Value {
+        &self.value
+    }
+}
+
 /// Feature values of one source, sorted by feature id, at most one per feature.
-pub type Assignments = Vec<(FeatureId, Value)>;
+pub type Assignments = Vec<(FeatureId, Setting)>;
 
 /// A tenant-wide value and whether it is locked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicySlot {
+    pub(crate) setting: Setting,
+    pub(crate) locked: bool,
+}
+
+impl PolicySlot {
     /// The tenant value.
-    pub value: Value,
+    pub fn value(&self) -> &Value {
+        &self.setting.value
+    }
     /// Whether lower layers are ignored.
-    pub locked: bool,
+    pub fn locked(&self) -> bool {
+        self.locked
+    }
+}
+
+/// Every list value of a tenant, each stored once, addressed by a dense handle.
+///
+/// Resolution combines lists by handle and only builds a new set when neither operand
+/// contains the other, so most users share the lists of their templates.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct ListTable {
+    values: Vec<ListValue>,
+    handles: BTreeMap<Option<BTreeSet<String>>, u32>,
+}
+
+/// The handle of the empty list in every index's table.
+pub(crate) const EMPTY_LIST: i64 = 0;
+
+impl ListTable {
+    /// A table holding the empty list (handle [`EMPTY_LIST`]) and `Any`.
+    pub(crate) fn with_bounds() -> ListTable {
+        let mut table = ListTable::default();
+        table.intern(&ListValue::empty());
+        table.intern(&ListValue::Any);
+        table
+    }
+
+    /// The handle of `list`, adding it if it is new.
+    pub(crate) fn intern(&mut self, list: &ListValue) -> i64 {
+        let key = match list {
+            ListValue::Any => None,
+            ListValue::Only(items) => Some(items.clone()),
+        };
+        if let Some(h) = self.handles.get(&key) {
+            return i64::from(*h);
+        }
+        let h = u32::try_from(self.values.len()).unwrap_or(u32::MAX);
+        self.values.push(list.clone());
+        self.handles.insert(key, h);
+        i64::from(h)
+    }
+
+    /// The handle of `list`, if it is in the table.
+    pub(crate) fn find(&self, list: &ListValue) -> Option<i64> {
+        let key = match list {
+            ListValue::Any => None,
+            ListValue::Only(items) => Some(items.clone()),
+        };
+        self.handles.get(&key).map(|h| i64::from(*h))
+    }
+
+    pub(crate) fn values(&self) -> &[ListValue] {
+        &self.values
+    }
 }
 
 /// The plan, per feature.
@@ -60,7 +138,7 @@ pub struct PolicySlot {
 pub struct PlanCeiling {
     pub(crate) id: PlanId,
     pub(crate) available: Vec<bool>,
-    pub(crate) caps: Vec<Option<Value>>,
+    pub(crate) caps: Vec<Option<Setting>>,
     pub(crate) seats: Vec<Option<u32>>,
     pub(crate) enforce_seats: bool,
 }
@@ -80,6 +158,9 @@ impl PlanCeiling {
     /// The plan's cap for a limit, choice or list feature: its maximum, highest option or
     /// universe.
     pub fn cap(&self, feature: FeatureId) -> Option<&Value> {
+        self.cap_setting(feature).map(Setting::value)
+    }
+    pub(crate) fn cap_setting(&self, feature: FeatureId) -> Option<&Setting> {
         self.caps.get(feature.index()).and_then(Option::as_ref)
     }
     /// Seats bought for a seat-licensed feature.
@@ -110,7 +191,7 @@ impl CompiledTemplate {
         self.parent
     }
     /// Its values after applying the parent chain, sorted by feature.
-    pub fn values(&self) -> &[(FeatureId, Value)] {
+    pub fn values(&self) -> &[(FeatureId, Setting)] {
         &self.values
     }
 }
@@ -247,11 +328,11 @@ impl UserEntry {
         &self.roles
     }
     /// Admin overrides, sorted by feature.
-    pub fn overrides(&self) -> &[(FeatureId, Value)] {
+    pub fn overrides(&self) -> &[(FeatureId, Setting)] {
         &self.overrides
     }
     /// Self-preferences, sorted by feature.
-    pub fn preferences(&self) -> &[(FeatureId, Value)] {
+    pub fn preferences(&self) -> &[(FeatureId, Setting)] {
         &self.preferences
     }
     /// Whether templates no longer reach the user.
@@ -322,7 +403,9 @@ impl DeviceEntry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TenantIndex {
     pub(crate) tenant: TenantId,
-    pub(crate) catalog: Catalog,
+    pub(crate) catalog: Arc<Catalog>,
+    pub(crate) defaults: Vec<Setting>,
+    pub(crate) lists: ListTable,
     pub(crate) home_country_code: Option<String>,
     pub(crate) emergency_numbers: Vec<String>,
     pub(crate) numbers: Vec<Number>,
@@ -354,6 +437,10 @@ impl TenantIndex {
     /// The catalog the tenant was validated against.
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
+    }
+    /// The catalog default of each feature, in catalog order, in compact form.
+    pub(crate) fn default_setting(&self, feature: FeatureId) -> Option<&Setting> {
+        self.defaults.get(feature.index())
     }
     /// The plan, per feature.
     pub fn plan(&self) -> &PlanCeiling {

@@ -34,3 +34,8 @@ mod validate;
 
 pub use index::TenantIndex;
 pub use validate::{validate, validate_against};
+pub mod entitlements;
+pub mod resolve;
+
+pub use entitlements::{Entitlements, FeatureRef};
+pub use resolve::{ResolvedTenant, Resolver, Trace};

@@ -11,13 +11,15 @@ use crate::catalog::{Catalog, FeatureId};
 use crate::error::{Path, Problem, Problems, ValidationErrors};
 use crate::graph::dependency_order;
 use crate::index::{
-    Assignments, CompiledTemplate, DepartmentIx, DeviceEntry, Endpoint, GroupEntry, PlanCeiling,
-    PolicySlot, RoleEntry, RoleIx, Scope, TemplateIx, TenantIndex, Unit, UserEntry, UserIx,
+    Assignments, CompiledTemplate, DepartmentIx, DeviceEntry, Endpoint, GroupEntry, ListTable,
+    PlanCeiling, PolicySlot, RoleEntry, RoleIx, Scope, Setting, TemplateIx, TenantIndex, Unit,
+    UserEntry, UserIx,
 };
 use crate::model::{
     AdminScope, Availability, CatalogSource, EndpointKind, SCHEMA_VERSION, Tenant, Values,
 };
-use crate::value::{Kind, RawValue};
+use crate::value::{Kind, ListValue, RawValue, Value};
+use std::sync::Arc;
 
 /// Validates a tenant against the catalog it names (`"standard"` or an embedded definition) and
 /// builds its index, or returns every problem found.
@@ -73,6 +75,10 @@ pub fn validate_against(
         catalog: &catalog,
         problems,
     };
+    let defaults: Vec<Setting> = catalog
+        .iter()
+        .map(|(_, f)| v.setting(f.default().clone()))
+        .collect();
 
     let templates = Names::new(
         &tenant.templates,
@@ -352,9 +358,13 @@ pub fn validate_against(
     }
 
     let Validator { problems, .. } = v;
-    problems.finish(TenantIndex {
+    problems.finish(())?;
+    numbers.dedup_by(|a, b| a.number == b.number);
+    let mut index = TenantIndex {
         tenant: tenant.tenant.clone(),
-        catalog,
+        catalog: Arc::new(catalog),
+        defaults,
+        lists: ListTable::default(),
         home_country_code: tenant.home_country_code.clone(),
         emergency_numbers,
         numbers,
@@ -366,7 +376,59 @@ pub fn validate_against(
         groups: group_entries,
         users: user_entries,
         devices: device_entries,
-    })
+    };
+    assign_list_handles(&mut index);
+    Ok(index)
+}
+
+/// Interns every list value of the index and stores each list setting's handle.
+///
+/// Handles follow the sorted order of the lists themselves (after the empty list and `Any`), so
+/// they do not depend on the order in which the document listed anything.
+fn assign_list_handles(index: &mut TenantIndex) {
+    let mut settings: Vec<&mut Setting> = Vec::new();
+    settings.extend(index.defaults.iter_mut());
+    settings.extend(
+        index
+            .policy
+            .iter_mut()
+            .flatten()
+            .map(|slot| &mut slot.setting),
+    );
+    settings.extend(index.plan.caps.iter_mut().flatten());
+    for template in &mut index.templates {
+        settings.extend(template.values.iter_mut().map(|(_, s)| s));
+    }
+    for user in &mut index.users {
+        settings.extend(user.overrides.iter_mut().map(|(_, s)| s));
+        settings.extend(user.preferences.iter_mut().map(|(_, s)| s));
+    }
+    let mut sorted: Vec<&ListValue> = settings
+        .iter()
+        .filter_map(|s| match &s.value {
+            Value::List(list) => Some(list),
+            _ => None,
+        })
+        .collect();
+    sorted.sort_by(|a, b| list_key(a).cmp(&list_key(b)));
+    let mut table = ListTable::with_bounds();
+    for list in sorted {
+        table.intern(list);
+    }
+    for setting in settings {
+        if let Value::List(list) = &setting.value {
+            setting.level = table.find(list).unwrap_or_default();
+        }
+    }
+    index.lists = table;
+}
+
+/// A total order on lists for canonical numbering: `Any` first, then sets in set order.
+fn list_key(list: &ListValue) -> Option<&std::collections::BTreeSet<String>> {
+    match list {
+        ListValue::Any => None,
+        ListValue::Only(items) => Some(items),
+    }
 }
 
 /// Ids of one collection, interned in id (byte) order.
@@ -480,6 +542,13 @@ impl<'c> Validator<'c> {
         }
     }
 
+    /// A value with its compact form. A list's handle is given later, by
+    /// [`assign_list_handles`], once every list of the tenant is known.
+    fn setting(&mut self, value: Value) -> Setting {
+        let level = value.level().unwrap_or_default();
+        Setting { value, level }
+    }
+
     /// Values keyed by feature key, typed and sorted by feature.
     fn assignments(&mut self, values: &Values, path: &Path) -> Assignments {
         let mut out = Vec::with_capacity(values.len());
@@ -487,7 +556,10 @@ impl<'c> Validator<'c> {
             let at = path.field(key);
             if let Some((id, kind)) = self.feature(key, &at) {
                 match kind.parse(raw) {
-                    Ok(value) => out.push((id, value)),
+                    Ok(value) => {
+                        let setting = self.setting(value);
+                        out.push((id, setting));
+                    }
                     Err(e) => self.problems.push(at, e),
                 }
             }
@@ -506,9 +578,10 @@ impl<'c> Validator<'c> {
             };
             match kind.parse(&entry.value) {
                 Ok(value) => {
+                    let setting = self.setting(value);
                     if let Some(slot) = slots.get_mut(id.index()) {
                         *slot = Some(PolicySlot {
-                            value,
+                            setting,
                             locked: entry.locked,
                         });
                     }
@@ -571,8 +644,9 @@ impl<'c> Validator<'c> {
             };
             match kind.parse(&raw) {
                 Ok(value) => {
+                    let setting = v.setting(value);
                     if let Some(slot) = caps.get_mut(id.index()) {
-                        *slot = Some(value);
+                        *slot = Some(setting);
                     }
                 }
                 Err(e) => v.problems.push(at, e),
@@ -760,15 +834,13 @@ impl<'c> Validator<'c> {
     }
 }
 
-fn end(e: &Endpoint) -> i64 {
-    e.to.unwrap_or(i64::MAX)
+/// The end of an assignment; an open end lies after every instant, `i64::MAX` included.
+fn end(e: &Endpoint) -> i128 {
+    e.to.map_or(i128::MAX, i128::from)
 }
 
 /// `base` with `top`'s entries replacing or adding to it; both sorted by feature.
-fn overlay(
-    base: &[(FeatureId, crate::value::Value)],
-    top: &[(FeatureId, crate::value::Value)],
-) -> Assignments {
+fn overlay(base: &[(FeatureId, Setting)], top: &[(FeatureId, Setting)]) -> Assignments {
     let mut out: Assignments = top.to_vec();
     out.extend(
         base.iter()
@@ -781,7 +853,7 @@ fn overlay(
 
 /// Reports an endpoint held by two users at one instant (§6.1).
 fn check_endpoint_overlaps(users: &[UserEntry], problems: &mut Problems) {
-    let mut all: Vec<(EndpointKind, &str, i64, i64, usize)> = users
+    let mut all: Vec<(EndpointKind, &str, i64, i128, usize)> = users
         .iter()
         .enumerate()
         .flat_map(|(u, user)| {
@@ -791,11 +863,11 @@ fn check_endpoint_overlaps(users: &[UserEntry], problems: &mut Problems) {
         })
         .collect();
     all.sort();
-    let mut open: Option<(EndpointKind, &str, i64, usize)> = None; // kind, id, end, user
+    let mut open: Option<(EndpointKind, &str, i128, usize)> = None; // kind, id, end, user
     for &(kind, id, from, to, u) in &all {
         match open {
             Some((k, i, open_end, other)) if k == kind && i == id => {
-                if from < open_end && other != u {
+                if i128::from(from) < open_end && other != u {
                     let (Some(user), Some(other_user)) = (users.get(u), users.get(other)) else {
                         continue;
                     };
@@ -805,7 +877,7 @@ fn check_endpoint_overlaps(users: &[UserEntry], problems: &mut Problems) {
                             endpoint: format!("{kind} {id}"),
                             other_user: other_user.id.to_string(),
                             from,
-                            to: to.min(open_end),
+                            to: i64::try_from(to.min(open_end)).unwrap_or(i64::MAX),
                         },
                     );
                 }

@@ -280,7 +280,12 @@ impl Value {
             })),
             _ => {
                 let (a, b) = (self.level()?, other.level()?);
-                Some(if a.cmp(&b) == prefer || a == b {
+                let chosen = if prefer == Ordering::Greater {
+                    join_levels(a, b)
+                } else {
+                    meet_levels(a, b)
+                };
+                Some(if chosen == a {
                     self.clone()
                 } else {
                     other.clone()
@@ -288,6 +293,16 @@ impl Value {
             }
         }
     }
+}
+
+/// The join of two levels of one scalar kind: the higher level is the more permissive value.
+pub(crate) fn join_levels(a: i64, b: i64) -> i64 {
+    a.max(b)
+}
+
+/// The meet of two levels of one scalar kind.
+pub(crate) fn meet_levels(a: i64, b: i64) -> i64 {
+    a.min(b)
 }
 
 impl PartialOrd for Value {

@@ -287,7 +287,7 @@ impl CatalogDef {
             if def.key.is_empty() {
                 problems.push(path, Problem::EmptyId { what: "feature" });
             } else if let Some(id) = FeatureId::from_index(i)
-                && keys.insert(def.key.clone(), id).is_some()
+                && keys.entry(def.key.clone()).or_insert(id) != &id
             {
                 problems.push(
                     path,

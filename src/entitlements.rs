@@ -1,0 +1,353 @@
+//! Effective entitlements: the resolved value of every feature for one user or device.
+//!
+//! Values are stored packed: each scalar feature (toggle, restriction, access, limit, choice)
+//! keeps its [level](crate::Value::level) in as few bits as its kind needs, and each list feature
+//! keeps a 32-bit handle into a table of lists shared by every user of a resolution. For the
+//! standard catalog that is six 64-bit words per user. Reading one feature is a shift and a mask.
+
+use std::sync::Arc;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use crate::catalog::{Catalog, FeatureId};
+use crate::value::{Access, Kind, ListValue, Value};
+
+/// Where one feature's value sits in the packed words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Slot {
+    word: usize,
+    shift: u32,
+    mask: u64,
+    /// The level stored as zero: the lower bound of a limit, zero otherwise.
+    base: i64,
+}
+
+/// The packing of one catalog's features into words. Built once per resolver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Layout {
+    catalog: Arc<Catalog>,
+    slots: Vec<Slot>,
+    words: usize,
+}
+
+impl Layout {
+    /// Packs each feature into the first word with room for it (no value straddles two words).
+    pub(crate) fn new(catalog: Arc<Catalog>) -> Layout {
+        let mut free: Vec<u32> = Vec::new(); // bits left in each word
+        let mut slots = Vec::with_capacity(catalog.len());
+        for (_, feature) in catalog.iter() {
+            let (base, width) = level_range(feature.kind());
+            let word = match free.iter().position(|left| *left >= width) {
+                Some(w) => w,
+                None => {
+                    free.push(64);
+                    free.len().saturating_sub(1)
+                }
+            };
+            let left = free.get(word).copied().unwrap_or(64);
+            let shift = 64u32.saturating_sub(left);
+            if let Some(slot) = free.get_mut(word) {
+                *slot = left.saturating_sub(width);
+            }
+            let mask = if width >= 64 {
+                u64::MAX
+            } else {
+                (1u64 << width).wrapping_sub(1)
+            };
+            slots.push(Slot {
+                word,
+                shift,
+                mask,
+                base,
+            });
+        }
+        Layout {
+            words: free.len(),
+            catalog,
+            slots,
+        }
+    }
+
+    /// Words per user.
+    pub(crate) fn words(&self) -> usize {
+        self.words
+    }
+
+    pub(crate) fn catalog(&self) -> &Arc<Catalog> {
+        &self.catalog
+    }
+
+    /// Stores `level` for `feature` in `words`.
+    pub(crate) fn store(&self, words: &mut [u64], feature: usize, level: i64) {
+        let Some(slot) = self.slots.get(feature) else {
+            return;
+        };
+        let bits = (level.wrapping_sub(slot.base) as u64) & slot.mask;
+        if let Some(word) = words.get_mut(slot.word) {
+            *word = (*word & !(slot.mask << slot.shift)) | (bits << slot.shift);
+        }
+    }
+
+    /// Reads the level of `feature` from `words`.
+    pub(crate) fn load(&self, words: &[u64], feature: usize) -> Option<i64> {
+        let slot = self.slots.get(feature)?;
+        let word = words.get(slot.word)?;
+        Some((((word >> slot.shift) & slot.mask) as i64).wrapping_add(slot.base))
+    }
+}
+
+/// The lowest level of a kind and the bits needed for its range.
+fn level_range(kind: &Kind) -> (i64, u32) {
+    let span = |lo: i64, hi: i64| -> u32 {
+        let range = i128::from(hi).saturating_sub(i128::from(lo)).max(0) as u128;
+        128u32.saturating_sub(range.leading_zeros()).clamp(1, 64)
+    };
+    match kind {
+        Kind::Toggle | Kind::Restriction => (0, 1),
+        Kind::Access => (0, 2),
+        Kind::Limit { min, max } => (*min, span(*min, *max)),
+        Kind::Choice { options } => (0, span(0, options.len().saturating_sub(1) as i64)),
+        Kind::List { .. } => (0, 32),
+    }
+}
+
+/// The lists a resolution refers to by handle: the index's table, then the lists the
+/// resolution had to build (a union or intersection no source held).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ListPool {
+    shared: Arc<[ListValue]>,
+    own: Arc<[ListValue]>,
+}
+
+impl ListPool {
+    pub(crate) fn new(shared: Arc<[ListValue]>, own: Arc<[ListValue]>) -> ListPool {
+        ListPool { shared, own }
+    }
+
+    /// The list with this handle.
+    pub(crate) fn get(&self, handle: i64) -> Option<&ListValue> {
+        let h = usize::try_from(handle).ok()?;
+        match h.checked_sub(self.shared.len()) {
+            None => self.shared.get(h),
+            Some(own) => self.own.get(own),
+        }
+    }
+}
+
+/// Builds a typed value from a level (or list handle) of a feature of kind `kind`.
+pub(crate) fn decode(kind: &Kind, level: i64, lists: &ListPool) -> Value {
+    match kind {
+        Kind::Toggle => Value::Toggle(level != 0),
+        Kind::Restriction => Value::Restriction(level == 0),
+        Kind::Access => Value::Access(
+            usize::try_from(level)
+                .ok()
+                .and_then(|i| Access::ALL.get(i).copied())
+                .unwrap_or(Access::None),
+        ),
+        Kind::Limit { .. } => Value::Limit(level),
+        Kind::Choice { .. } => Value::Choice(u16::try_from(level).unwrap_or(0)),
+        Kind::List { .. } => {
+            Value::List(lists.get(level).cloned().unwrap_or_else(ListValue::empty))
+        }
+    }
+}
+
+/// Something that names a feature: a [`FeatureId`] (fastest) or its key.
+pub trait FeatureRef {
+    /// The feature's id in `catalog`, if it has one.
+    fn feature_id(&self, catalog: &Catalog) -> Option<FeatureId>;
+}
+
+impl FeatureRef for FeatureId {
+    fn feature_id(&self, catalog: &Catalog) -> Option<FeatureId> {
+        catalog.get(*self).map(|_| *self)
+    }
+}
+
+impl FeatureRef for &str {
+    fn feature_id(&self, catalog: &Catalog) -> Option<FeatureId> {
+        catalog.id(self)
+    }
+}
+
+impl FeatureRef for String {
+    fn feature_id(&self, catalog: &Catalog) -> Option<FeatureId> {
+        catalog.id(self)
+    }
+}
+
+/// The effective value of every feature for one user (or one device of a user).
+///
+/// Typed getters return `None` when the feature is unknown or of another kind. Iteration and
+/// serialisation follow catalog order; serde writes an ordered map `key -> value` in the
+/// interchange shapes of SPEC §11.
+///
+/// ```
+/// use pbx_entitlements::{model::{Plan, Tenant, User}, validate, Access, Resolver};
+///
+/// let mut tenant = Tenant::new("acme", Plan::all("business"));
+/// let mut alice = User::new("alice");
+/// alice.overrides.insert("max_channels".into(), 3.into());
+/// alice.overrides.insert("dashboard_logs".into(), "read".into());
+/// tenant.users.push(alice);
+///
+/// let index = validate(&tenant)?;
+/// let e = Resolver::new(&index).user("alice").unwrap();
+/// assert_eq!(e.limit("max_channels"), Some(3));
+/// assert_eq!(e.access("dashboard_logs"), Some(Access::Read));
+/// assert_eq!(e.toggle("chat"), Some(false));           // closed by default
+/// assert_eq!(e.restriction("only_own_logs"), Some(true)); // restricting by default
+/// # Ok::<(), pbx_entitlements::ValidationErrors>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entitlements {
+    layout: Arc<Layout>,
+    lists: ListPool,
+    words: Box<[u64]>,
+}
+
+impl Entitlements {
+    pub(crate) fn new(layout: Arc<Layout>, lists: ListPool, words: Box<[u64]>) -> Self {
+        Entitlements {
+            layout,
+            lists,
+            words,
+        }
+    }
+
+    /// The catalog these values belong to.
+    pub fn catalog(&self) -> &Catalog {
+        self.layout.catalog()
+    }
+
+    fn level(&self, feature: impl FeatureRef) -> Option<(FeatureId, &Kind, i64)> {
+        let catalog = self.layout.catalog();
+        let id = feature.feature_id(catalog)?;
+        let kind = catalog.get(id)?.kind();
+        Some((id, kind, self.layout.load(&self.words, id.index())?))
+    }
+
+    /// The effective value of a feature.
+    pub fn get(&self, feature: impl FeatureRef) -> Option<Value> {
+        let (_, kind, level) = self.level(feature)?;
+        Some(decode(kind, level, &self.lists))
+    }
+
+    /// A toggle's value. `None` for other kinds.
+    pub fn toggle(&self, feature: impl FeatureRef) -> Option<bool> {
+        match self.level(feature)? {
+            (_, Kind::Toggle, level) => Some(level != 0),
+            _ => None,
+        }
+    }
+
+    /// A restriction toggle's value: `true` when the restriction applies. `None` for other kinds.
+    pub fn restriction(&self, feature: impl FeatureRef) -> Option<bool> {
+        match self.level(feature)? {
+            (_, Kind::Restriction, level) => Some(level == 0),
+            _ => None,
+        }
+    }
+
+    /// An access level. `None` for other kinds.
+    pub fn access(&self, feature: impl FeatureRef) -> Option<Access> {
+        match self.level(feature)? {
+            (_, Kind::Access, level) => Access::ALL.get(usize::try_from(level).ok()?).copied(),
+            _ => None,
+        }
+    }
+
+    /// A limit. `None` for other kinds.
+    pub fn limit(&self, feature: impl FeatureRef) -> Option<i64> {
+        match self.level(feature)? {
+            (_, Kind::Limit { .. }, level) => Some(level),
+            _ => None,
+        }
+    }
+
+    /// A choice's option name. `None` for other kinds.
+    pub fn choice(&self, feature: impl FeatureRef) -> Option<&str> {
+        match self.level(feature)? {
+            (_, Kind::Choice { options }, level) => usize::try_from(level)
+                .ok()
+                .and_then(|i| options.get(i))
+                .map(String::as_str),
+            _ => None,
+        }
+    }
+
+    /// A list. `None` for other kinds.
+    pub fn list(&self, feature: impl FeatureRef) -> Option<&ListValue> {
+        match self.level(feature)? {
+            (_, Kind::List { .. }, handle) => self.lists.get(handle),
+            _ => None,
+        }
+    }
+
+    /// Whether the feature is in effect: its value is not its kind's off value (§3.1).
+    pub fn is_on(&self, feature: impl FeatureRef) -> bool {
+        self.level(feature)
+            .map(|(_, kind, level)| decode(kind, level, &self.lists) != kind.off())
+            .unwrap_or(false)
+    }
+
+    /// Every feature with its value, in catalog order.
+    pub fn iter(&self) -> impl Iterator<Item = (FeatureId, &str, Value)> + '_ {
+        self.layout.catalog().iter().filter_map(|(id, f)| {
+            let level = self.layout.load(&self.words, id.index())?;
+            Some((id, f.key(), decode(f.kind(), level, &self.lists)))
+        })
+    }
+
+    /// Bytes of packed state per user (the shared list table not counted).
+    pub fn packed_bytes(&self) -> usize {
+        std::mem::size_of_val(&*self.words)
+    }
+}
+
+impl Serialize for Entitlements {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let catalog = self.layout.catalog();
+        let mut map = serializer.serialize_map(Some(catalog.len()))?;
+        for (id, key, value) in self.iter() {
+            if let Some(raw) = catalog.get(id).and_then(|f| f.kind().render(&value)) {
+                map.serialize_entry(key, &raw)?;
+            }
+        }
+        map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standard_catalog_packs_into_few_words() {
+        let layout = Layout::new(Arc::new(Catalog::standard()));
+        assert!(layout.words() <= 6, "{} words", layout.words());
+    }
+
+    #[test]
+    fn store_and_load_round_trip_at_the_bounds() {
+        let catalog = Catalog::builder()
+            .feature(crate::FeatureDef::limit("wide", i64::MIN, i64::MAX))
+            .feature(crate::FeatureDef::limit("neg", -5, 5))
+            .feature(crate::FeatureDef::toggle("t"))
+            .build()
+            .unwrap();
+        let layout = Layout::new(Arc::new(catalog));
+        let mut words = vec![0u64; layout.words()];
+        for level in [i64::MIN, -1, 0, 1, i64::MAX] {
+            layout.store(&mut words, 0, level);
+            assert_eq!(layout.load(&words, 0), Some(level));
+        }
+        for level in -5..=5 {
+            layout.store(&mut words, 1, level);
+            layout.store(&mut words, 2, 1);
+            assert_eq!(layout.load(&words, 1), Some(level));
+            assert_eq!(layout.load(&words, 2), Some(1));
+        }
+    }
+}

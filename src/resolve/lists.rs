@@ -1,0 +1,119 @@
+//! List joins and meets by handle, for resolution.
+//!
+//! Most combinations return one of their operands (one list contains the other), so no set is
+//! built; only a union or intersection that no source held is computed, once, and kept.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use crate::entitlements::ListPool;
+use crate::index::ListTable;
+use crate::value::ListValue;
+
+/// The index's lists plus those one resolution had to build.
+#[derive(Debug)]
+pub(crate) struct Combos<'t> {
+    table: &'t ListTable,
+    own: Vec<ListValue>,
+    own_handles: BTreeMap<Option<BTreeSet<String>>, i64>,
+    memo: BTreeMap<(i64, i64, bool), i64>,
+}
+
+impl<'t> Combos<'t> {
+    pub(crate) fn new(table: &'t ListTable) -> Combos<'t> {
+        Combos {
+            table,
+            own: Vec::new(),
+            own_handles: BTreeMap::new(),
+            memo: BTreeMap::new(),
+        }
+    }
+
+    pub(crate) fn get(&self, handle: i64) -> Option<&ListValue> {
+        let h = usize::try_from(handle).ok()?;
+        let shared = self.table.values();
+        match h.checked_sub(shared.len()) {
+            None => shared.get(h),
+            Some(own) => self.own.get(own),
+        }
+    }
+
+    /// The union of two lists.
+    pub(crate) fn join(&mut self, a: i64, b: i64) -> i64 {
+        self.combine(a, b, true)
+    }
+
+    /// The intersection of two lists.
+    pub(crate) fn meet(&mut self, a: i64, b: i64) -> i64 {
+        self.combine(a, b, false)
+    }
+
+    /// Whether list `a` permits everything list `b` does.
+    pub(crate) fn permits(&self, a: i64, b: i64) -> bool {
+        a == b
+            || match (self.get(a), self.get(b)) {
+                (Some(x), Some(y)) => x.permits(y),
+                _ => false,
+            }
+    }
+
+    fn combine(&mut self, a: i64, b: i64, join: bool) -> i64 {
+        if a == b {
+            return a;
+        }
+        let key = (a.min(b), a.max(b), join);
+        if let Some(h) = self.memo.get(&key) {
+            return *h;
+        }
+        let (Some(x), Some(y)) = (self.get(a), self.get(b)) else {
+            return a;
+        };
+        let result = match (x.permits(y), y.permits(x), join) {
+            (true, _, true) | (_, true, false) => a,
+            (_, true, true) | (true, _, false) => b,
+            (false, false, true) => {
+                let union = x.join(y);
+                self.intern(union)
+            }
+            (false, false, false) => {
+                let intersection = x.meet(y);
+                self.intern(intersection)
+            }
+        };
+        self.memo.insert(key, result);
+        result
+    }
+
+    /// The handle of a list: the index's if it has it, so equal lists have equal handles.
+    pub(crate) fn intern(&mut self, list: ListValue) -> i64 {
+        if let Some(h) = self.table.find(&list) {
+            return h;
+        }
+        let key = match &list {
+            ListValue::Any => None,
+            ListValue::Only(items) => Some(items.clone()),
+        };
+        if let Some(h) = self.own_handles.get(&key) {
+            return *h;
+        }
+        let h = i64::try_from(self.table.values().len().saturating_add(self.own.len()))
+            .unwrap_or(i64::MAX);
+        self.own.push(list);
+        self.own_handles.insert(key, h);
+        h
+    }
+
+    /// The index's table extended with the lists built here.
+    pub(crate) fn into_table(self) -> ListTable {
+        let mut table = self.table.clone();
+        for list in &self.own {
+            table.intern(list);
+        }
+        table
+    }
+
+    /// The lists for effective entitlements: the shared table and the lists built here.
+    pub(crate) fn into_pool(self, shared: Arc<[ListValue]>) -> ListPool {
+        ListPool::new(shared, Arc::from(self.own))
+    }
+}

@@ -1,0 +1,697 @@
+//! Resolution: the effective entitlements of every user (SPEC §3.2, layers 1–7).
+//!
+//! For user `u` and feature `f`, in order:
+//! 1. the catalog default;
+//! 2. the tenant policy replaces it;
+//! 3. the templates of `u`'s departments and roles, combined by `f`'s merge rule, replace it
+//!    (skipped for a detached user);
+//! 4. an admin override replaces it;
+//! 5. ceilings meet it: the plan (a feature not bought is off, limits, choices and lists are
+//!    capped; restriction toggles are never removed) and the tenant lock (a locked feature keeps
+//!    the policy value; the plan still wins over a lock);
+//! 6. the user's own preference meets it, for user-adjustable, unlocked features while the
+//!    self-service gate is on: it can only lower;
+//! 7. requirements, in dependency order: an unmet requirement turns `f` off.
+//!
+//! Everything that does not depend on the user (layers 1, 2 and 5 for untouched features, the
+//! packing layout, source priorities) is prepared once in [`Resolver::new`]. Per user, only the
+//! features the user's templates, overrides and preferences name are visited, then the features
+//! with requirements; no string is hashed or compared and nothing is allocated per feature.
+//!
+//! ```
+//! use pbx_entitlements::{model::Tenant, validate, Resolver};
+//!
+//! let tenant: Tenant = serde_json::from_str(r#"{
+//!     "version": 1, "tenant": "acme",
+//!     "plan": {"id": "starter", "features": "all", "limits": {"max_channels": 2}},
+//!     "templates": [{"id": "sales", "values": {"max_channels": 4, "calls": true}}],
+//!     "departments": [{"id": "sales", "template": "sales"}],
+//!     "users": [{"id": "alice", "departments": ["sales"]}]
+//! }"#).unwrap();
+//! let index = validate(&tenant).unwrap();
+//! let resolver = Resolver::new(&index);
+//!
+//! let alice = resolver.user("alice").unwrap();
+//! assert_eq!(alice.limit("max_channels"), Some(2));
+//! assert_eq!(alice.toggle("calls"), Some(true));
+//!
+//! let why = resolver.explain("alice", "max_channels").unwrap();
+//! assert_eq!(
+//!     why.to_string(),
+//!     r#"max_channels = 2: template "sales" (department sales) sets 4; plan "starter" caps it at 2"#
+//! );
+//! ```
+
+mod lists;
+mod trace;
+
+use std::sync::Arc;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use crate::catalog::{Condition, FeatureId, MergeRule};
+use crate::entitlements::{Entitlements, FeatureRef, Layout, ListPool, decode};
+use crate::index::{EMPTY_LIST, ListTable, TenantIndex, UserEntry, UserIx};
+use crate::value::{Kind, ListValue, join_levels, meet_levels};
+use lists::Combos;
+
+pub use trace::{Effect, Layer, Origin, Step, Trace, Via};
+
+/// How the plan and the tenant lock bound one feature (layer 5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ceiling {
+    /// Nothing lowers it.
+    Open,
+    /// The plan does not include it: off.
+    Off,
+    /// The plan caps it at this level (or list).
+    Cap(i64),
+}
+
+/// What a requirement needs of its target's level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Need {
+    /// Not the target's off level.
+    On { off: i64 },
+    /// At least this level (a list handle for lists).
+    AtLeast(i64),
+}
+
+/// Everything about one feature that does not depend on the user.
+#[derive(Debug, Clone)]
+struct Prepared {
+    list: bool,
+    merge: MergeRule,
+    default: i64,
+    policy: Option<i64>,
+    locked: bool,
+    ceiling: Ceiling,
+    off: i64,
+    adjustable: bool,
+    /// Layers 1, 2 and 5 applied: the value of a feature no user-specific layer names.
+    base: i64,
+    requires: Vec<(usize, Need)>,
+}
+
+/// Resolves users of one validated tenant. Cheap to build; build one per index.
+#[derive(Debug)]
+pub struct Resolver<'i> {
+    index: &'i TenantIndex,
+    layout: Arc<Layout>,
+    table: ListTable,
+    shared: Arc<[ListValue]>,
+    features: Vec<Prepared>,
+    /// Features with requirements, each after the features it requires.
+    requirement_order: Vec<usize>,
+    /// Priority of each department and role for `Ranked` merges: position in
+    /// (rank, id, departments before roles) order.
+    department_priority: Vec<u32>,
+    role_priority: Vec<u32>,
+    gate: Option<usize>,
+}
+
+/// Reusable per-user working memory.
+#[derive(Debug, Default)]
+struct Scratch {
+    levels: Vec<i64>,
+    /// Template accumulator: (level, priority of its source).
+    acc: Vec<(i64, u32)>,
+    touched_by_templates: Vec<bool>,
+    touched: Vec<usize>,
+}
+
+impl Scratch {
+    fn new(n: usize) -> Scratch {
+        Scratch {
+            levels: Vec::with_capacity(n),
+            acc: vec![(0, 0); n],
+            touched_by_templates: vec![false; n],
+            touched: Vec::with_capacity(n),
+        }
+    }
+}
+
+impl<'i> Resolver<'i> {
+    /// Prepares resolution of `index`: everything that does not depend on the user.
+    pub fn new(index: &'i TenantIndex) -> Resolver<'i> {
+        let catalog = &index.catalog;
+        let plan = &index.plan;
+        let mut combos = Combos::new(&index.lists);
+        let mut features = Vec::with_capacity(catalog.len());
+        for (id, feature) in catalog.iter() {
+            let kind = feature.kind();
+            let list = matches!(kind, Kind::List { .. });
+            let level_of = |v: &crate::value::Value, combos: &mut Combos<'_>| match v {
+                crate::value::Value::List(l) => combos.intern(l.clone()),
+                other => other.level().unwrap_or_default(),
+            };
+            let default = index
+                .default_setting(id)
+                .map_or_else(|| level_of(feature.default(), &mut combos), |s| s.level);
+            let slot = index.policy(id);
+            let ceiling = if *kind == Kind::Restriction {
+                Ceiling::Open
+            } else if !plan.available(id) {
+                Ceiling::Off
+            } else {
+                plan.cap_setting(id)
+                    .map_or(Ceiling::Open, |s| Ceiling::Cap(s.level))
+            };
+            let off = if list {
+                EMPTY_LIST
+            } else {
+                kind.off().level().unwrap_or_default()
+            };
+            let requires = feature
+                .requires()
+                .iter()
+                .map(|r| {
+                    let target_off = catalog.get(r.feature).map_or(0, |t| match t.kind() {
+                        Kind::List { .. } => EMPTY_LIST,
+                        k => k.off().level().unwrap_or_default(),
+                    });
+                    let need = match &r.condition {
+                        Condition::On => Need::On { off: target_off },
+                        Condition::AtLeast(v) => Need::AtLeast(level_of(v, &mut combos)),
+                    };
+                    (r.feature.index(), need)
+                })
+                .collect();
+            let mut prepared = Prepared {
+                list,
+                merge: feature.merge(),
+                default,
+                policy: slot.map(|s| s.setting.level),
+                locked: slot.is_some_and(|s| s.locked),
+                ceiling,
+                off,
+                adjustable: feature.adjustable(),
+                base: 0,
+                requires,
+            };
+            prepared.base = cap(&prepared, prepared.policy.unwrap_or(default), &mut combos);
+            features.push(prepared);
+        }
+        let table = combos.into_table();
+        let shared: Arc<[ListValue]> = Arc::from(table.values());
+
+        let requirement_order = catalog
+            .requirement_order()
+            .iter()
+            .map(|id| id.index())
+            .filter(|&f| features.get(f).is_some_and(|p| !p.requires.is_empty()))
+            .collect();
+
+        let mut units: Vec<(i32, &str, u8, usize)> = index
+            .departments
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.rank, d.id.as_str(), 0u8, i))
+            .chain(
+                index
+                    .roles
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| (r.unit.rank, r.unit.id.as_str(), 1u8, i)),
+            )
+            .collect();
+        units.sort();
+        let mut department_priority = vec![u32::MAX; index.departments.len()];
+        let mut role_priority = vec![u32::MAX; index.roles.len()];
+        for (position, (_, _, kind, i)) in units.into_iter().enumerate() {
+            let table = if kind == 0 {
+                &mut department_priority
+            } else {
+                &mut role_priority
+            };
+            if let Some(slot) = table.get_mut(i) {
+                *slot = u32::try_from(position).unwrap_or(u32::MAX);
+            }
+        }
+
+        Resolver {
+            index,
+            layout: Arc::new(Layout::new(Arc::clone(&index.catalog))),
+            table,
+            shared,
+            features,
+            requirement_order,
+            department_priority,
+            role_priority,
+            gate: catalog.self_service_gate().map(FeatureId::index),
+        }
+    }
+
+    /// The index this resolver reads.
+    pub fn index(&self) -> &'i TenantIndex {
+        self.index
+    }
+
+    /// The effective entitlements of the user with this id.
+    pub fn user(&self, id: &str) -> Option<Entitlements> {
+        self.resolve(self.index.user_ix(id)?)
+    }
+
+    /// The effective entitlements of a user.
+    pub fn resolve(&self, user: UserIx) -> Option<Entitlements> {
+        let entry = self.index.user(user)?;
+        let mut combos = Combos::new(&self.table);
+        let mut scratch = Scratch::new(self.features.len());
+        self.run(entry, &mut combos, &mut scratch, &mut Silent);
+        let mut words = vec![0u64; self.layout.words()].into_boxed_slice();
+        self.pack(&scratch.levels, &mut words);
+        Some(Entitlements::new(
+            Arc::clone(&self.layout),
+            combos.into_pool(Arc::clone(&self.shared)),
+            words,
+        ))
+    }
+
+    /// The effective entitlements of every user, in user-id order.
+    pub fn tenant(&self) -> ResolvedTenant<'i> {
+        let users = &self.index.users;
+        let width = self.layout.words();
+        let mut words = vec![0u64; users.len().saturating_mul(width)];
+        let mut combos = Combos::new(&self.table);
+        let mut scratch = Scratch::new(self.features.len());
+        for (user, row) in users.iter().zip(words.chunks_mut(width.max(1))) {
+            self.run(user, &mut combos, &mut scratch, &mut Silent);
+            self.pack(&scratch.levels, row);
+        }
+        ResolvedTenant {
+            index: self.index,
+            layout: Arc::clone(&self.layout),
+            lists: combos.into_pool(Arc::clone(&self.shared)),
+            width,
+            words,
+        }
+    }
+
+    /// Explains one feature of one user: every layer that touched it, with the candidates that
+    /// lost. `None` if the user or feature is unknown.
+    pub fn explain(&self, user: &str, feature: impl FeatureRef) -> Option<Trace> {
+        self.explain_user(self.index.user_ix(user)?, feature)
+    }
+
+    /// [`explain`](Resolver::explain) by user handle.
+    pub fn explain_user(&self, user: UserIx, feature: impl FeatureRef) -> Option<Trace> {
+        let entry = self.index.user(user)?;
+        let catalog = &self.index.catalog;
+        let id = feature.feature_id(catalog)?;
+        let kind = catalog.get(id)?.kind().clone();
+        let mut combos = Combos::new(&self.table);
+        let mut scratch = Scratch::new(self.features.len());
+        let mut recorder = trace::Recorder::new(self.index, id.index());
+        self.run(entry, &mut combos, &mut scratch, &mut recorder);
+        let final_level = scratch.levels.get(id.index()).copied().unwrap_or_default();
+        let pool = combos.into_pool(Arc::clone(&self.shared));
+        Some(Trace {
+            user: entry.id.clone(),
+            feature: id,
+            key: catalog.key(id).to_owned(),
+            steps: recorder.finish(&kind, &pool),
+            value: decode(&kind, final_level, &pool),
+            kind,
+            gate: self
+                .gate
+                .and_then(FeatureId::from_index)
+                .map(|g| catalog.key(g).to_owned()),
+        })
+    }
+
+    fn pack(&self, levels: &[i64], words: &mut [u64]) {
+        for (f, level) in levels.iter().enumerate() {
+            self.layout.store(words, f, *level);
+        }
+    }
+
+    /// The pipeline, once for plain resolution and tracing alike.
+    fn run<O: Observer>(
+        &self,
+        user: &UserEntry,
+        combos: &mut Combos<'_>,
+        scratch: &mut Scratch,
+        o: &mut O,
+    ) {
+        let Scratch {
+            levels,
+            acc,
+            touched_by_templates,
+            touched,
+        } = scratch;
+        levels.clear();
+        levels.extend(self.features.iter().map(|p| p.base));
+        touched.clear();
+
+        if O::ACTIVE {
+            let f = o.feature();
+            if let Some(p) = self.features.get(f) {
+                o.step(Layer::Default, Origin::Catalog, p.default, Effect::Set);
+                if let Some(policy) = p.policy {
+                    o.step(Layer::Policy, Origin::Tenant, policy, Effect::Set);
+                }
+            }
+        }
+
+        // 3. Templates.
+        if !user.detached {
+            let departments = user.departments.iter().filter_map(|d| {
+                let unit = self.index.departments.get(d.index())?;
+                let priority = self.department_priority.get(d.index()).copied()?;
+                Some((unit.template?, priority, Source::Department(d.index())))
+            });
+            let roles = user.roles.iter().filter_map(|r| {
+                let role = self.index.roles.get(r.index())?;
+                let priority = self.role_priority.get(r.index()).copied()?;
+                Some((role.unit.template?, priority, Source::Role(r.index())))
+            });
+            for (template, priority, source) in departments.chain(roles) {
+                let Some(template) = self.index.templates.get(template.index()) else {
+                    continue;
+                };
+                for (id, setting) in &template.values {
+                    let f = id.index();
+                    let (Some(p), Some(seen), Some(slot)) = (
+                        self.features.get(f),
+                        touched_by_templates.get_mut(f),
+                        acc.get_mut(f),
+                    ) else {
+                        continue;
+                    };
+                    if O::ACTIVE && o.feature() == f {
+                        o.candidate(
+                            template.id.clone(),
+                            source,
+                            setting.level,
+                            priority,
+                            p.locked,
+                        );
+                    }
+                    if p.locked {
+                        continue;
+                    }
+                    if !*seen {
+                        *seen = true;
+                        touched.push(f);
+                        *slot = (setting.level, priority);
+                    } else {
+                        *slot = match p.merge {
+                            MergeRule::MostPermissive => {
+                                (join(p, slot.0, setting.level, combos), slot.1)
+                            }
+                            MergeRule::MostRestrictive => {
+                                (meet(p, slot.0, setting.level, combos), slot.1)
+                            }
+                            MergeRule::Ranked if priority < slot.1 => (setting.level, priority),
+                            MergeRule::Ranked => *slot,
+                        };
+                    }
+                }
+            }
+            for &f in touched.iter() {
+                if let (Some(level), Some((merged, winner))) = (levels.get_mut(f), acc.get(f)) {
+                    *level = *merged;
+                    if O::ACTIVE && o.feature() == f {
+                        let rule = self
+                            .features
+                            .get(f)
+                            .map_or(MergeRule::MostPermissive, |p| p.merge);
+                        o.templates_done(rule, *merged, *winner);
+                    }
+                }
+                if let Some(seen) = touched_by_templates.get_mut(f) {
+                    *seen = false;
+                }
+            }
+        }
+
+        // 4. Overrides.
+        for (id, setting) in &user.overrides {
+            let f = id.index();
+            let Some(p) = self.features.get(f) else {
+                continue;
+            };
+            if O::ACTIVE && o.feature() == f {
+                let effect = if p.locked {
+                    Effect::IgnoredLocked
+                } else {
+                    Effect::Set
+                };
+                o.step(Layer::Override, Origin::Admin, setting.level, effect);
+            }
+            if p.locked {
+                continue;
+            }
+            if let Some(level) = levels.get_mut(f) {
+                *level = setting.level;
+                touched.push(f);
+            }
+        }
+
+        // 5. Ceilings: plan and lock. Untouched features already hold their capped base.
+        // Seats (§5) will be applied here, after the plan.
+        for &f in touched.iter() {
+            if let (Some(p), Some(level)) = (self.features.get(f), levels.get_mut(f)) {
+                *level = cap(p, *level, combos);
+            }
+        }
+        if O::ACTIVE {
+            let f = o.feature();
+            if let (Some(p), Some(&after)) = (self.features.get(f), levels.get(f)) {
+                if p.locked {
+                    o.step(
+                        Layer::Ceiling,
+                        Origin::Tenant,
+                        p.policy.unwrap_or(after),
+                        Effect::Locked,
+                    );
+                }
+                let before = if touched.contains(&f) {
+                    None
+                } else {
+                    Some(p.policy.unwrap_or(p.default))
+                };
+                let changed = before.is_some_and(|b| b != after) || o.ceiling_changed(after);
+                if changed {
+                    let plan = Origin::Plan(self.index.plan.id.clone());
+                    match p.ceiling {
+                        Ceiling::Off => o.step(Layer::Ceiling, plan, after, Effect::NotInPlan),
+                        Ceiling::Cap(_) => o.step(Layer::Ceiling, plan, after, Effect::Capped),
+                        Ceiling::Open => {}
+                    }
+                }
+            }
+        }
+
+        // 6. Self-preferences: only lower, only adjustable and unlocked, only behind the gate.
+        let gate_on = self.gate.is_none_or(
+            |g| matches!((self.features.get(g), levels.get(g)), (Some(p), Some(l)) if *l != p.off),
+        );
+        for (id, setting) in &user.preferences {
+            let f = id.index();
+            let (Some(p), Some(level)) = (self.features.get(f), levels.get_mut(f)) else {
+                continue;
+            };
+            let refused = if !p.adjustable {
+                Some(Effect::IgnoredNotAdjustable)
+            } else if p.locked {
+                Some(Effect::IgnoredLocked)
+            } else if !gate_on {
+                Some(Effect::IgnoredGate)
+            } else {
+                None
+            };
+            let before = *level;
+            if refused.is_none() {
+                *level = meet(p, before, setting.level, combos);
+            }
+            if O::ACTIVE && o.feature() == f {
+                let (shown, effect) = match refused {
+                    Some(effect) => (setting.level, effect),
+                    None if *level != before => (*level, Effect::Lowered),
+                    None if setting.level != before => (setting.level, Effect::IgnoredRaise),
+                    None => (setting.level, Effect::Set),
+                };
+                o.step(Layer::Preference, Origin::User, shown, effect);
+            }
+        }
+
+        // 7. Requirements, in dependency order.
+        for &f in &self.requirement_order {
+            let Some(p) = self.features.get(f) else {
+                continue;
+            };
+            let unmet = p.requires.iter().find(|(target, need)| {
+                let Some(&have) = levels.get(*target) else {
+                    return true;
+                };
+                let target_is_list = self.features.get(*target).is_some_and(|t| t.list);
+                !match *need {
+                    Need::On { off } => have != off,
+                    Need::AtLeast(min) if target_is_list => combos.permits(have, min),
+                    Need::AtLeast(min) => have >= min,
+                }
+            });
+            if let (Some((target, _)), Some(level)) = (unmet, levels.get_mut(f))
+                && *level != p.off
+            {
+                *level = p.off;
+                if O::ACTIVE && o.feature() == f {
+                    let key = FeatureId::from_index(*target)
+                        .map(|t| self.index.catalog.key(t).to_owned())
+                        .unwrap_or_default();
+                    o.step(
+                        Layer::Requirement,
+                        Origin::Requirement(key),
+                        p.off,
+                        Effect::RequirementUnmet,
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Where a template came from: a department or a role, by position in the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Department(usize),
+    Role(usize),
+}
+
+/// Join in level space: the lattice join of `value.rs`, on levels or list handles.
+fn join(p: &Prepared, a: i64, b: i64, combos: &mut Combos<'_>) -> i64 {
+    if p.list {
+        combos.join(a, b)
+    } else {
+        join_levels(a, b)
+    }
+}
+
+/// Meet in level space.
+fn meet(p: &Prepared, a: i64, b: i64, combos: &mut Combos<'_>) -> i64 {
+    if p.list {
+        combos.meet(a, b)
+    } else {
+        meet_levels(a, b)
+    }
+}
+
+/// Layer 5: the plan's ceiling, and the lock (a locked feature keeps the policy value; the
+/// plan still applies on top, since a lock cannot grant what was not bought).
+fn cap(p: &Prepared, level: i64, combos: &mut Combos<'_>) -> i64 {
+    let level = match (p.locked, p.policy) {
+        (true, Some(policy)) => policy,
+        _ => level,
+    };
+    match p.ceiling {
+        Ceiling::Open => level,
+        Ceiling::Off => p.off,
+        Ceiling::Cap(c) => meet(p, level, c, combos),
+    }
+}
+
+/// Watches the pipeline. Plain resolution uses [`Silent`], whose calls compile to nothing.
+trait Observer {
+    /// Whether anything is recorded; `false` removes every observer call.
+    const ACTIVE: bool;
+    /// The feature being traced.
+    fn feature(&self) -> usize;
+    /// One step of the traced feature.
+    fn step(&mut self, layer: Layer, origin: Origin, level: i64, effect: Effect);
+    /// One template's value for the traced feature.
+    fn candidate(
+        &mut self,
+        template: crate::model::TemplateId,
+        source: Source,
+        level: i64,
+        priority: u32,
+        locked: bool,
+    );
+    /// The template layer's result for the traced feature.
+    fn templates_done(&mut self, rule: MergeRule, level: i64, winner: u32);
+    /// Whether the ceiling moved the value the template or override layer left.
+    fn ceiling_changed(&self, after: i64) -> bool;
+}
+
+/// Records nothing.
+struct Silent;
+
+impl Observer for Silent {
+    const ACTIVE: bool = false;
+    fn feature(&self) -> usize {
+        usize::MAX
+    }
+    fn step(&mut self, _: Layer, _: Origin, _: i64, _: Effect) {}
+    fn candidate(&mut self, _: crate::model::TemplateId, _: Source, _: i64, _: u32, _: bool) {}
+    fn templates_done(&mut self, _: MergeRule, _: i64, _: u32) {}
+    fn ceiling_changed(&self, _: i64) -> bool {
+        false
+    }
+}
+
+/// The effective entitlements of every user of a tenant, packed.
+///
+/// Serialises as an ordered map `user id -> {feature key -> value}`, users in id order and
+/// features in catalog order.
+#[derive(Debug, Clone)]
+pub struct ResolvedTenant<'i> {
+    index: &'i TenantIndex,
+    layout: Arc<Layout>,
+    lists: ListPool,
+    width: usize,
+    words: Vec<u64>,
+}
+
+impl<'i> ResolvedTenant<'i> {
+    /// The number of users.
+    pub fn len(&self) -> usize {
+        self.index.users.len()
+    }
+
+    /// Whether the tenant has no users.
+    pub fn is_empty(&self) -> bool {
+        self.index.users.is_empty()
+    }
+
+    /// The entitlements of a user.
+    pub fn get(&self, user: UserIx) -> Option<Entitlements> {
+        let start = user.index().checked_mul(self.width)?;
+        let row = self.words.get(start..start.checked_add(self.width)?)?;
+        Some(Entitlements::new(
+            Arc::clone(&self.layout),
+            self.lists.clone(),
+            row.into(),
+        ))
+    }
+
+    /// The entitlements of the user with this id.
+    pub fn user(&self, id: &str) -> Option<Entitlements> {
+        self.get(self.index.user_ix(id)?)
+    }
+
+    /// Every user with their entitlements, in id order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'i crate::model::UserId, Entitlements)> + '_ {
+        let index = self.index;
+        index
+            .users
+            .iter()
+            .enumerate()
+            .filter_map(move |(i, u)| Some((&u.id, self.get(UserIx(u32::try_from(i).ok()?))?)))
+    }
+
+    /// Bytes of packed state per user (the shared list table not counted).
+    pub fn bytes_per_user(&self) -> usize {
+        self.width.saturating_mul(std::mem::size_of::<u64>())
+    }
+}
+
+impl Serialize for ResolvedTenant<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.len()))?;
+        for (id, entitlements) in self.iter() {
+            map.serialize_entry(id.as_str(), &entitlements)?;
+        }
+        map.end()
+    }
+}
