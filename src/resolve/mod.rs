@@ -319,6 +319,122 @@ impl<'i> Resolver<'i> {
         })
     }
 
+    /// Layer 3: combines the values of the user's templates by each feature's merge rule.
+    /// Leaves the merged level of every feature a template sets in `acc`, and those features
+    /// in `touched`. Locked features are skipped (and reported).
+    fn merge_templates<O: Observer>(
+        &self,
+        user: &UserEntry,
+        combos: &mut Combos<'_>,
+        acc: &mut [(i64, u32)],
+        touched_by_templates: &mut [bool],
+        touched: &mut Vec<usize>,
+        o: &mut O,
+    ) {
+        let departments = user.departments.iter().filter_map(|d| {
+            let unit = self.index.departments.get(d.index())?;
+            let priority = self.department_priority.get(d.index()).copied()?;
+            Some((unit.template?, priority, Source::Department(d.index())))
+        });
+        let roles = user.roles.iter().filter_map(|r| {
+            let role = self.index.roles.get(r.index())?;
+            let priority = self.role_priority.get(r.index()).copied()?;
+            Some((role.unit.template?, priority, Source::Role(r.index())))
+        });
+        for (template, priority, source) in departments.chain(roles) {
+            let Some(template) = self.index.templates.get(template.index()) else {
+                continue;
+            };
+            for (id, setting) in &template.values {
+                let f = id.index();
+                let (Some(p), Some(seen), Some(slot)) = (
+                    self.features.get(f),
+                    touched_by_templates.get_mut(f),
+                    acc.get_mut(f),
+                ) else {
+                    continue;
+                };
+                if O::ACTIVE && o.feature() == f {
+                    o.candidate(
+                        template.id.clone(),
+                        source,
+                        setting.level,
+                        priority,
+                        p.locked,
+                    );
+                }
+                if p.locked {
+                    continue;
+                }
+                if !*seen {
+                    *seen = true;
+                    touched.push(f);
+                    *slot = (setting.level, priority);
+                } else {
+                    *slot = match p.merge {
+                        MergeRule::MostPermissive => {
+                            (join(p, slot.0, setting.level, combos), slot.1)
+                        }
+                        MergeRule::MostRestrictive => {
+                            (meet(p, slot.0, setting.level, combos), slot.1)
+                        }
+                        MergeRule::Ranked if priority < slot.1 => (setting.level, priority),
+                        MergeRule::Ranked => *slot,
+                    };
+                }
+            }
+        }
+
+        for &f in touched.iter() {
+            if O::ACTIVE && o.feature() == f {
+                if let (Some(p), Some((merged, winner))) = (self.features.get(f), acc.get(f)) {
+                    o.templates_done(p.merge, *merged, *winner);
+                }
+            }
+            if let Some(seen) = touched_by_templates.get_mut(f) {
+                *seen = false;
+            }
+        }
+    }
+
+    /// The values a user's templates give (layer 3 alone), for the features they set, in
+    /// catalog order, whether or not the user is detached. Locked features are left out: a
+    /// template cannot change them.
+    ///
+    /// This is what detaching a user writes as overrides (§3.4).
+    pub fn template_values(&self, user: UserIx) -> Option<Vec<(FeatureId, crate::value::Value)>> {
+        let entry = self.index.user(user)?;
+        let n = self.features.len();
+        let mut combos = Combos::new(&self.table);
+        let mut acc = vec![(0, 0); n];
+        let mut seen = vec![false; n];
+        let mut touched = Vec::new();
+        self.merge_templates(
+            entry,
+            &mut combos,
+            &mut acc,
+            &mut seen,
+            &mut touched,
+            &mut Silent,
+        );
+        touched.sort_unstable();
+        let levels: Vec<(usize, i64)> = touched
+            .iter()
+            .filter_map(|&f| Some((f, acc.get(f)?.0)))
+            .collect();
+        let pool = combos.into_pool(Arc::clone(&self.shared));
+        Some(
+            levels
+                .into_iter()
+                .filter_map(|(f, level)| {
+                    let id = FeatureId::from_index(f)?;
+                    let kind = self.index.catalog.get(id)?.kind();
+                    Some((id, decode(kind, level, &pool)))
+                })
+                .collect(),
+        )
+    }
+
     fn pack(&self, levels: &[i64], words: &mut [u64]) {
         for (f, level) in levels.iter().enumerate() {
             self.layout.store(words, f, *level);
@@ -355,72 +471,10 @@ impl<'i> Resolver<'i> {
 
         // 3. Templates.
         if !user.detached {
-            let departments = user.departments.iter().filter_map(|d| {
-                let unit = self.index.departments.get(d.index())?;
-                let priority = self.department_priority.get(d.index()).copied()?;
-                Some((unit.template?, priority, Source::Department(d.index())))
-            });
-            let roles = user.roles.iter().filter_map(|r| {
-                let role = self.index.roles.get(r.index())?;
-                let priority = self.role_priority.get(r.index()).copied()?;
-                Some((role.unit.template?, priority, Source::Role(r.index())))
-            });
-            for (template, priority, source) in departments.chain(roles) {
-                let Some(template) = self.index.templates.get(template.index()) else {
-                    continue;
-                };
-                for (id, setting) in &template.values {
-                    let f = id.index();
-                    let (Some(p), Some(seen), Some(slot)) = (
-                        self.features.get(f),
-                        touched_by_templates.get_mut(f),
-                        acc.get_mut(f),
-                    ) else {
-                        continue;
-                    };
-                    if O::ACTIVE && o.feature() == f {
-                        o.candidate(
-                            template.id.clone(),
-                            source,
-                            setting.level,
-                            priority,
-                            p.locked,
-                        );
-                    }
-                    if p.locked {
-                        continue;
-                    }
-                    if !*seen {
-                        *seen = true;
-                        touched.push(f);
-                        *slot = (setting.level, priority);
-                    } else {
-                        *slot = match p.merge {
-                            MergeRule::MostPermissive => {
-                                (join(p, slot.0, setting.level, combos), slot.1)
-                            }
-                            MergeRule::MostRestrictive => {
-                                (meet(p, slot.0, setting.level, combos), slot.1)
-                            }
-                            MergeRule::Ranked if priority < slot.1 => (setting.level, priority),
-                            MergeRule::Ranked => *slot,
-                        };
-                    }
-                }
-            }
+            self.merge_templates(user, combos, acc, touched_by_templates, touched, o);
             for &f in touched.iter() {
-                if let (Some(level), Some((merged, winner))) = (levels.get_mut(f), acc.get(f)) {
+                if let (Some(level), Some((merged, _))) = (levels.get_mut(f), acc.get(f)) {
                     *level = *merged;
-                    if O::ACTIVE && o.feature() == f {
-                        let rule = self
-                            .features
-                            .get(f)
-                            .map_or(MergeRule::MostPermissive, |p| p.merge);
-                        o.templates_done(rule, *merged, *winner);
-                    }
-                }
-                if let Some(seen) = touched_by_templates.get_mut(f) {
-                    *seen = false;
                 }
             }
         }
