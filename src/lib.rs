@@ -15,6 +15,7 @@
     )
 )]
 
+pub mod batch;
 pub mod catalog;
 pub mod device;
 pub mod error;
@@ -30,7 +31,7 @@ pub use error::{Invalid, Path, Problem, ValidationErrors};
 pub use value::{Access, Kind, ListValue, RawValue, Value, ValueError};
 pub mod index;
 pub mod model;
-mod validate;
+pub mod validate;
 
 pub use index::TenantIndex;
 pub use validate::{validate, validate_against};

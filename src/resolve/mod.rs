@@ -386,10 +386,11 @@ impl<'i> Resolver<'i> {
         }
 
         for &f in touched.iter() {
-            if O::ACTIVE && o.feature() == f {
-                if let (Some(p), Some((merged, winner))) = (self.features.get(f), acc.get(f)) {
-                    o.templates_done(p.merge, *merged, *winner);
-                }
+            if O::ACTIVE
+                && o.feature() == f
+                && let (Some(p), Some((merged, winner))) = (self.features.get(f), acc.get(f))
+            {
+                o.templates_done(p.merge, *merged, *winner);
             }
             if let Some(seen) = touched_by_templates.get_mut(f) {
                 *seen = false;
