@@ -1,0 +1,277 @@
+//! Resolve a tenant file from the command line: a black-box entry point for integrators and tests.
+//!
+//! ```text
+//! cargo run --example resolve -- TENANT.json                        # every user's entitlements
+//! cargo run --example resolve -- --user ID TENANT.json              # one user's entitlements
+//! cargo run --example resolve -- --explain ID FEATURE TENANT.json   # why a user has a value
+//! ```
+//!
+//! `TENANT.json` is a tenant in the JSON interchange format (SPEC §11); `-` reads it from stdin.
+//! The catalog is the standard one unless the document embeds its own.
+//!
+//! Output goes to stdout: pretty JSON `{"users": {"alice": {"chat": true, ...}, ...}}` with
+//! users in id order and features in catalog order, or, with `--explain`, the one-line English
+//! trace (`max_channels = 3: ...`).
+//!
+//! Exit codes: `0` success; `1` the document cannot be read, is not valid JSON or not a valid
+//! tenant (the message, or every problem as `path: problem`, goes to stderr); `2` bad
+//! arguments, or an unknown user or feature.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::{self, Read, Write};
+use std::process::ExitCode;
+
+use pbx_entitlements::model::Tenant;
+use pbx_entitlements::{Resolver, TenantIndex, ValidationErrors, validate};
+
+const USAGE: &str = "\
+usage: resolve [--user ID | --explain ID FEATURE] TENANT.json
+       resolve --help
+
+Validates a tenant document (JSON interchange format; `-` reads stdin) and prints
+every user's effective entitlements as JSON, one user's with --user, or the
+explanation of one feature of one user with --explain.
+
+exit codes: 0 ok; 1 unreadable, malformed or invalid document; 2 bad arguments,
+unknown user or unknown feature";
+
+/// What the command line asks for.
+#[derive(Debug, PartialEq, Eq)]
+enum Command {
+    Help,
+    All {
+        input: Input,
+    },
+    User {
+        input: Input,
+        user: String,
+    },
+    Explain {
+        input: Input,
+        user: String,
+        feature: String,
+    },
+}
+
+/// Where the tenant document comes from.
+#[derive(Debug, PartialEq, Eq)]
+enum Input {
+    Stdin,
+    File(String),
+}
+
+impl fmt::Display for Input {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Input::Stdin => f.write_str("<stdin>"),
+            Input::File(path) => f.write_str(path),
+        }
+    }
+}
+
+/// Why a run failed; each maps to an exit code.
+#[derive(Debug)]
+enum Failure {
+    /// Bad arguments: the message, then the usage, on stderr (exit 2).
+    Usage(String),
+    /// An unknown user or feature (exit 2).
+    NotFound(String),
+    /// The document cannot be read or written out (exit 1).
+    Io(String, io::Error),
+    /// The document is not JSON, or not shaped like a tenant (exit 1).
+    Json(String, serde_json::Error),
+    /// The document is a tenant with problems (exit 1).
+    Invalid(String, ValidationErrors),
+}
+
+impl Failure {
+    fn exit_code(&self) -> ExitCode {
+        match self {
+            Failure::Usage(_) | Failure::NotFound(_) => ExitCode::from(2),
+            Failure::Io(..) | Failure::Json(..) | Failure::Invalid(..) => ExitCode::from(1),
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Usage(message) => write!(f, "resolve: {message}\n\n{USAGE}"),
+            Failure::NotFound(message) => write!(f, "resolve: {message}"),
+            Failure::Io(what, error) => write!(f, "resolve: {what}: {error}"),
+            Failure::Json(input, error) => write!(f, "resolve: {input}: {error}"),
+            Failure::Invalid(input, errors) => {
+                let n = errors.len();
+                write!(
+                    f,
+                    "resolve: {input}: {n} problem{}",
+                    if n == 1 { "" } else { "s" }
+                )?;
+                for invalid in errors {
+                    write!(f, "\n{invalid}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    // Lossy rather than `env::args`, which panics on an argument that is not UTF-8.
+    let args = std::env::args_os().skip(1);
+    let result = parse(args.map(|a| a.to_string_lossy().into_owned())).and_then(run);
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            // Not `eprintln!`: it panics if stderr is closed.
+            let _ = writeln!(io::stderr(), "{failure}");
+            failure.exit_code()
+        }
+    }
+}
+
+/// Parses the arguments (without the program name). Options and the path may come in any
+/// order; `--` ends the options.
+fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, Failure> {
+    let mut args = args.into_iter();
+    let mut input = None;
+    let mut user = None;
+    let mut explain = None;
+    let mut options_done = false;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "-h" | "--help" if !options_done => return Ok(Command::Help),
+            "--" if !options_done => options_done = true,
+            "--user" if !options_done => {
+                let id = value(&mut args, "--user", "a user id")?;
+                if user.replace(id).is_some() {
+                    return Err(Failure::Usage("--user given twice".into()));
+                }
+            }
+            "--explain" if !options_done => {
+                let id = value(&mut args, "--explain", "a user id and a feature key")?;
+                let feature = value(&mut args, "--explain", "a user id and a feature key")?;
+                if explain.replace((id, feature)).is_some() {
+                    return Err(Failure::Usage("--explain given twice".into()));
+                }
+            }
+            option if !options_done && option.starts_with('-') && option != "-" => {
+                return Err(Failure::Usage(format!("unknown option `{option}`")));
+            }
+            path => {
+                let next = if path == "-" {
+                    Input::Stdin
+                } else {
+                    Input::File(path.to_owned())
+                };
+                if input.replace(next).is_some() {
+                    return Err(Failure::Usage("more than one tenant document".into()));
+                }
+            }
+        }
+    }
+    let input = input.ok_or_else(|| Failure::Usage("no tenant document given".into()))?;
+    match (user, explain) {
+        (None, None) => Ok(Command::All { input }),
+        (Some(user), None) => Ok(Command::User { input, user }),
+        (None, Some((user, feature))) => Ok(Command::Explain {
+            input,
+            user,
+            feature,
+        }),
+        (Some(_), Some(_)) => Err(Failure::Usage(
+            "--user and --explain cannot be combined".into(),
+        )),
+    }
+}
+
+/// The next argument, as the value of `option`.
+fn value(
+    args: &mut impl Iterator<Item = String>,
+    option: &str,
+    what: &str,
+) -> Result<String, Failure> {
+    args.next()
+        .ok_or_else(|| Failure::Usage(format!("{option} needs {what}")))
+}
+
+fn run(command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Help => {
+            writeln!(io::stdout(), "{USAGE}").map_err(|e| Failure::Io("stdout".into(), e))
+        }
+        Command::All { input } => {
+            let index = load(&input)?;
+            let resolved = Resolver::new(&index).tenant();
+            print_json(serde_json::to_string_pretty(&BTreeMap::from([(
+                "users", resolved,
+            )])))
+        }
+        Command::User { input, user } => {
+            let index = load(&input)?;
+            let entitlements = Resolver::new(&index)
+                .user(&user)
+                .ok_or_else(|| Failure::NotFound(format!("{input}: no user `{user}`")))?;
+            let users = BTreeMap::from([(user.as_str(), entitlements)]);
+            print_json(serde_json::to_string_pretty(&BTreeMap::from([(
+                "users", users,
+            )])))
+        }
+        Command::Explain {
+            input,
+            user,
+            feature,
+        } => {
+            let index = load(&input)?;
+            if index.user_ix(&user).is_none() {
+                return Err(Failure::NotFound(format!("{input}: no user `{user}`")));
+            }
+            if index.catalog().id(&feature).is_none() {
+                return Err(Failure::NotFound(format!(
+                    "{input}: no feature `{feature}` in the catalog"
+                )));
+            }
+            let trace = Resolver::new(&index)
+                .explain(&user, feature.as_str())
+                .ok_or_else(|| {
+                    Failure::NotFound(format!("{input}: cannot explain `{feature}` for `{user}`"))
+                })?;
+            let mut out = io::stdout().lock();
+            writeln!(out, "{trace}")
+                .and_then(|()| out.flush())
+                .map_err(|e| Failure::Io("stdout".into(), e))
+        }
+    }
+}
+
+/// Reads, parses and validates the tenant document.
+fn load(input: &Input) -> Result<TenantIndex, Failure> {
+    let text = match input {
+        Input::Stdin => {
+            let mut text = String::new();
+            io::stdin()
+                .read_to_string(&mut text)
+                .map(|_| text)
+                .map_err(|e| Failure::Io(input.to_string(), e))
+        }
+        Input::File(path) => {
+            std::fs::read_to_string(path).map_err(|e| Failure::Io(input.to_string(), e))
+        }
+    }?;
+    let tenant: Tenant =
+        serde_json::from_str(&text).map_err(|e| Failure::Json(input.to_string(), e))?;
+    validate(&tenant).map_err(|errors| Failure::Invalid(input.to_string(), errors))
+}
+
+/// Writes serialised JSON and a final newline to stdout.
+///
+/// Callers serialise the crate's values directly (not through `serde_json::Value`, whose map
+/// would sort the keys), so the crate's order of users and features is kept.
+fn print_json(json: serde_json::Result<String>) -> Result<(), Failure> {
+    let json = json.map_err(|e| Failure::Io("stdout".into(), e.into()))?;
+    let mut out = io::stdout().lock();
+    writeln!(out, "{json}")
+        .and_then(|()| out.flush())
+        .map_err(|e| Failure::Io("stdout".into(), e))
+}

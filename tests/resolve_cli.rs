@@ -1,0 +1,264 @@
+//! Runs `examples/resolve.rs` as a black box: arguments in, stdout, stderr and exit code out.
+//!
+//! `CARGO_BIN_EXE_*` exists only for `[[bin]]` targets, and `cargo test --test resolve_cli` does
+//! not build examples, so the binary is found next to this test's own executable
+//! (`target/<profile>/deps/` → `target/<profile>/examples/resolve`), after one
+//! `cargo build --example resolve` per test process (a no-op when it is up to date, and it keeps
+//! a stale binary from being tested).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/demo.json");
+
+/// The built example, built once per test process.
+fn resolve_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let exe = std::env::current_exe().expect("the test binary's path");
+        let deps = exe.parent().expect("target/<profile>/deps");
+        let profile_dir = deps.parent().expect("target/<profile>");
+        let target_dir = profile_dir.parent().expect("target");
+        let bin = profile_dir
+            .join("examples")
+            .join(format!("resolve{}", std::env::consts::EXE_SUFFIX));
+        let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
+            Some("debug") | None => "dev",
+            Some(other) => other,
+        };
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = Command::new(cargo)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args([
+                "build",
+                "--quiet",
+                "--example",
+                "resolve",
+                "--profile",
+                profile,
+            ])
+            .arg("--target-dir")
+            .arg(target_dir)
+            .status();
+        match status {
+            Ok(s) if s.success() => {}
+            // Without a working cargo, an existing binary is still worth testing.
+            _ if bin.is_file() => {}
+            other => panic!("cannot build the resolve example: {other:?}"),
+        }
+        assert!(bin.is_file(), "no example binary at {}", bin.display());
+        bin
+    })
+}
+
+/// Runs the example with these arguments and, if given, this text on stdin.
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(resolve_bin())
+        .args(args)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the example starts");
+    if let Some(text) = stdin {
+        // Written from a thread so a child that writes before reading all input cannot block.
+        let mut pipe = child.stdin.take().expect("piped stdin");
+        let text = text.to_owned();
+        std::thread::spawn(move || {
+            // The child may exit without reading everything; that is its business.
+            let _ = pipe.write_all(text.as_bytes());
+        });
+    }
+    child.wait_with_output().expect("the example runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 stdout")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("UTF-8 stderr")
+}
+
+/// A file under the temp dir with a name no other test or process uses; removed on drop.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(contents: &str) -> TempFile {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "pbx-entitlements-resolve-cli-{}-{}.json",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let path = std::env::temp_dir().join(name);
+        std::fs::write(&path, contents).expect("write the temp file");
+        TempFile(path)
+    }
+
+    fn path(&self) -> &str {
+        self.0.to_str().expect("a UTF-8 temp path")
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Byte offset of `needle` in `haystack`, failing the test if it is absent.
+fn position(haystack: &str, needle: &str) -> usize {
+    haystack
+        .find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` not in output:\n{haystack}"))
+}
+
+#[test]
+fn demo_resolves_every_user_in_id_order() {
+    let output = run(&[DEMO], None);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    let json: Value = serde_json::from_str(&text).expect("stdout is JSON");
+
+    let top = json.as_object().expect("an object");
+    assert_eq!(top.keys().collect::<Vec<_>>(), ["users"]);
+    let users = json["users"].as_object().expect("users is an object");
+    assert_eq!(
+        users.keys().collect::<Vec<_>>(),
+        ["alice", "bob", "carol", "dave", "erin"]
+    );
+    assert!(json["users"]["alice"]["max_channels"].is_number());
+
+    // `serde_json::Value` sorts keys, so the order is checked on the text itself: users in id
+    // order, features in catalog order (not alphabetical).
+    let at: Vec<usize> = ["alice", "bob", "carol", "dave", "erin"]
+        .iter()
+        .map(|id| position(&text, &format!("\"{id}\": {{")))
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "users out of order");
+    let alice = &text[at[0]..at[1]];
+    let features: Vec<usize> = ["\"edition_business\"", "\"chat\"", "\"max_channels\""]
+        .iter()
+        .map(|key| position(alice, key))
+        .collect();
+    assert!(
+        features.windows(2).all(|w| w[0] < w[1]),
+        "features out of order"
+    );
+}
+
+#[test]
+fn stdin_is_read_for_a_dash() {
+    let demo = std::fs::read_to_string(DEMO).expect("the demo file");
+    let from_stdin = run(&["-"], Some(&demo));
+    let from_file = run(&[DEMO], None);
+    assert_eq!(from_stdin.status.code(), Some(0), "{}", stderr(&from_stdin));
+    assert_eq!(stdout(&from_stdin), stdout(&from_file));
+}
+
+#[test]
+fn user_limits_the_output_to_one_user() {
+    let output = run(&["--user", "bob", DEMO], None);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let json: Value = serde_json::from_str(&stdout(&output)).expect("stdout is JSON");
+    let users = json["users"].as_object().expect("users is an object");
+    assert_eq!(users.keys().collect::<Vec<_>>(), ["bob"]);
+    assert!(json["users"]["bob"]["max_channels"].is_number());
+}
+
+#[test]
+fn explain_prints_one_line_of_english() {
+    let output = run(&["--explain", "alice", "max_channels", DEMO], None);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with("max_channels = "), "{text}");
+    assert_eq!(text.lines().count(), 1, "{text}");
+}
+
+#[test]
+fn an_invalid_tenant_lists_every_problem_and_exits_1() {
+    let mut tenant: Value =
+        serde_json::from_str(&std::fs::read_to_string(DEMO).expect("the demo file"))
+            .expect("the demo is JSON");
+    let bob = tenant["users"]
+        .as_array_mut()
+        .expect("users")
+        .iter_mut()
+        .find(|u| u["id"] == "bob")
+        .expect("bob");
+    bob["overrides"]["max_channels"] = "two".into();
+    bob["roles"] = serde_json::json!(["ghost"]);
+    let file = TempFile::new(&tenant.to_string());
+
+    let output = run(&[file.path()], None);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    let text = stderr(&output);
+    assert!(text.contains("2 problems"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("users[bob].overrides.max_channels: ")),
+        "{text}"
+    );
+    assert!(
+        text.lines().any(|l| l.starts_with("users[bob].roles: ")),
+        "{text}"
+    );
+}
+
+#[test]
+fn malformed_json_exits_1_with_the_position() {
+    let file = TempFile::new("{\"version\": 1,\n  \"tenant\": \"acme\",,\n}");
+    let output = run(&[file.path()], None);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    let text = stderr(&output);
+    assert!(text.contains("line 2 column"), "{text}");
+
+    let output = run(&["-"], Some("{\"version\": "));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("line 1"), "{}", stderr(&output));
+}
+
+#[test]
+fn unknown_user_or_feature_exits_2() {
+    for args in [
+        &["--user", "mallory", DEMO][..],
+        &["--explain", "mallory", "chat", DEMO],
+        &["--explain", "alice", "no_such_feature", DEMO],
+    ] {
+        let output = run(args, None);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+        assert!(!output.stderr.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn usage_on_help_and_on_bad_arguments() {
+    let help = run(&["--help"], None);
+    assert_eq!(help.status.code(), Some(0));
+    assert!(stdout(&help).contains("usage:"));
+
+    for args in [
+        &[][..],
+        &["--bogus", DEMO],
+        &["--user"],
+        &["--explain", "alice", DEMO],
+        &[DEMO, DEMO],
+    ] {
+        let output = run(args, None);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&output).contains("usage:"), "{args:?}");
+    }
+}
