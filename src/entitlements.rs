@@ -77,14 +77,13 @@ impl Layout {
         &self.catalog
     }
 
-    /// Stores `level` for `feature` in `words`.
-    pub(crate) fn store(&self, words: &mut [u64], feature: usize, level: i64) {
-        let Some(slot) = self.slots.get(feature) else {
-            return;
-        };
-        let bits = (level.wrapping_sub(slot.base) as u64) & slot.mask;
-        if let Some(word) = words.get_mut(slot.word) {
-            *word = (*word & !(slot.mask << slot.shift)) | (bits << slot.shift);
+    /// Stores every feature's level (in catalog order) in `words`, replacing what was there.
+    pub(crate) fn pack(&self, levels: &[i64], words: &mut [u64]) {
+        words.fill(0);
+        for (slot, level) in self.slots.iter().zip(levels) {
+            if let Some(word) = words.get_mut(slot.word) {
+                *word |= ((level.wrapping_sub(slot.base) as u64) & slot.mask) << slot.shift;
+            }
         }
     }
 
@@ -338,16 +337,16 @@ mod tests {
             .build()
             .unwrap();
         let layout = Layout::new(Arc::new(catalog));
-        let mut words = vec![0u64; layout.words()];
-        for level in [i64::MIN, -1, 0, 1, i64::MAX] {
-            layout.store(&mut words, 0, level);
-            assert_eq!(layout.load(&words, 0), Some(level));
-        }
-        for level in -5..=5 {
-            layout.store(&mut words, 1, level);
-            layout.store(&mut words, 2, 1);
-            assert_eq!(layout.load(&words, 1), Some(level));
-            assert_eq!(layout.load(&words, 2), Some(1));
+        let mut words = vec![u64::MAX; layout.words()];
+        for wide in [i64::MIN, -1, 0, 1, i64::MAX] {
+            for narrow in -5..=5 {
+                for toggle in [0, 1] {
+                    layout.pack(&[wide, narrow, toggle], &mut words);
+                    assert_eq!(layout.load(&words, 0), Some(wide));
+                    assert_eq!(layout.load(&words, 1), Some(narrow));
+                    assert_eq!(layout.load(&words, 2), Some(toggle));
+                }
+            }
         }
     }
 }

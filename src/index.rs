@@ -296,9 +296,35 @@ impl Endpoint {
     }
 }
 
+/// One template a user reaches through a department or role, in resolution-ready form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SourceRef {
+    pub(crate) template: TemplateIx,
+    /// Position of the department or role in (rank, id, departments before roles) order:
+    /// lower wins a `Ranked` merge.
+    pub(crate) priority: u32,
+    pub(crate) unit: UnitIx,
+}
+
+/// A department or a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UnitIx {
+    Department(DepartmentIx),
+    Role(RoleIx),
+}
+
+impl UnitIx {
+    pub(crate) fn is_role(self) -> bool {
+        matches!(self, UnitIx::Role(_))
+    }
+}
+
 /// A validated user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserEntry {
+    /// The range of the user's template sources in [`TenantIndex::sources`]: departments then
+    /// roles, each in id order. Kept flat so resolving users in order reads memory in order.
+    pub(crate) sources: (u32, u32),
     pub(crate) id: UserId,
     pub(crate) name: Option<String>,
     pub(crate) departments: Vec<DepartmentIx>,
@@ -416,6 +442,7 @@ pub struct TenantIndex {
     pub(crate) roles: Vec<RoleEntry>,
     pub(crate) groups: Vec<GroupEntry>,
     pub(crate) users: Vec<UserEntry>,
+    pub(crate) sources: Vec<SourceRef>,
     pub(crate) devices: Vec<DeviceEntry>,
 }
 
@@ -438,6 +465,14 @@ impl TenantIndex {
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
     }
+    /// The template sources of a user, in resolution order.
+    pub(crate) fn sources_of(&self, user: &UserEntry) -> &[SourceRef] {
+        let (start, end) = user.sources;
+        self.sources
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
+    }
+
     /// The catalog default of each feature, in catalog order, in compact form.
     pub(crate) fn default_setting(&self, feature: FeatureId) -> Option<&Setting> {
         self.defaults.get(feature.index())

@@ -12,8 +12,8 @@ use crate::error::{Path, Problem, Problems, ValidationErrors};
 use crate::graph::dependency_order;
 use crate::index::{
     Assignments, CompiledTemplate, DepartmentIx, DeviceEntry, Endpoint, GroupEntry, ListTable,
-    PlanCeiling, PolicySlot, RoleEntry, RoleIx, Scope, Setting, TemplateIx, TenantIndex, Unit,
-    UserEntry, UserIx,
+    PlanCeiling, PolicySlot, RoleEntry, RoleIx, Scope, Setting, SourceRef, TemplateIx, TenantIndex,
+    Unit, UnitIx, UserEntry, UserIx,
 };
 use crate::model::{
     AdminScope, Availability, CatalogSource, EndpointKind, SCHEMA_VERSION, Tenant, Values,
@@ -171,7 +171,7 @@ pub fn validate_against(
     let policy = v.policy(tenant);
     let compiled_templates = v.templates(tenant, &templates);
 
-    let department_entries = departments
+    let department_entries: Vec<Unit<crate::model::DepartmentId>> = departments
         .order
         .iter()
         .filter_map(|&i| tenant.departments.get(i))
@@ -194,7 +194,7 @@ pub fn validate_against(
         })
         .collect();
 
-    let role_entries = roles
+    let role_entries: Vec<RoleEntry> = roles
         .order
         .iter()
         .filter_map(|&i| tenant.roles.get(i))
@@ -310,6 +310,7 @@ pub fn validate_against(
         let preferences = v.assignments(&u.preferences, &path.field("preferences"));
         let endpoints = v.endpoints(u, &path);
         user_entries.push(UserEntry {
+            sources: (0, 0),
             id: u.id.clone(),
             name: u.name.clone(),
             departments: in_departments,
@@ -322,6 +323,7 @@ pub fn validate_against(
         });
     }
     check_endpoint_overlaps(&user_entries, &mut v.problems);
+    let sources = template_sources(&department_entries, &role_entries, &mut user_entries);
 
     let mut device_entries = Vec::with_capacity(devices.order.len());
     for &i in &devices.order {
@@ -375,10 +377,87 @@ pub fn validate_against(
         roles: role_entries,
         groups: group_entries,
         users: user_entries,
+        sources,
         devices: device_entries,
     };
     assign_list_handles(&mut index);
     Ok(index)
+}
+
+/// Lays out every user's template sources in one array, in user order, with the priority each
+/// department and role has in a `Ranked` merge: lowest rank first, ties broken by id (byte
+/// order), departments before roles of the same rank and id.
+fn template_sources(
+    departments: &[Unit<crate::model::DepartmentId>],
+    roles: &[RoleEntry],
+    users: &mut [UserEntry],
+) -> Vec<SourceRef> {
+    let mut order: Vec<(i32, &str, UnitIx)> = departments
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            (
+                d.rank,
+                d.id.as_str(),
+                UnitIx::Department(DepartmentIx(handle(i))),
+            )
+        })
+        .chain(roles.iter().enumerate().map(|(i, r)| {
+            (
+                r.unit.rank,
+                r.unit.id.as_str(),
+                UnitIx::Role(RoleIx(handle(i))),
+            )
+        }))
+        .collect();
+    order.sort_by(|a, b| (a.0, a.1, a.2.is_role()).cmp(&(b.0, b.1, b.2.is_role())));
+    let mut department_priority = vec![u32::MAX; departments.len()];
+    let mut role_priority = vec![u32::MAX; roles.len()];
+    for (position, (_, _, unit)) in order.into_iter().enumerate() {
+        let (table, i) = match unit {
+            UnitIx::Department(d) => (&mut department_priority, d.index()),
+            UnitIx::Role(r) => (&mut role_priority, r.index()),
+        };
+        if let Some(slot) = table.get_mut(i) {
+            *slot = handle(position);
+        }
+    }
+
+    let mut sources = Vec::new();
+    for user in users {
+        let start = handle(sources.len());
+        for d in &user.departments {
+            if let (Some(unit), Some(&priority)) = (
+                departments.get(d.index()),
+                department_priority.get(d.index()),
+            ) && let Some(template) = unit.template
+            {
+                sources.push(SourceRef {
+                    template,
+                    priority,
+                    unit: UnitIx::Department(*d),
+                });
+            }
+        }
+        for r in &user.roles {
+            if let (Some(role), Some(&priority)) =
+                (roles.get(r.index()), role_priority.get(r.index()))
+                && let Some(template) = role.unit.template
+            {
+                sources.push(SourceRef {
+                    template,
+                    priority,
+                    unit: UnitIx::Role(*r),
+                });
+            }
+        }
+        user.sources = (start, handle(sources.len()));
+    }
+    sources
+}
+
+fn handle(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
 }
 
 /// Interns every list value of the index and stores each list setting's handle.

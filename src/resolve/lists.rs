@@ -112,8 +112,14 @@ impl<'t> Combos<'t> {
         table
     }
 
-    /// The lists for effective entitlements: the shared table and the lists built here.
-    pub(crate) fn into_pool(self, shared: Arc<[ListValue]>) -> ListPool {
-        ListPool::new(shared, Arc::from(self.own))
+    /// The lists for effective entitlements: the shared table and the lists built here
+    /// (`none`, an empty tail to share, when no list was built).
+    pub(crate) fn into_pool(self, shared: &Arc<[ListValue]>, none: &Arc<[ListValue]>) -> ListPool {
+        let own = if self.own.is_empty() {
+            Arc::clone(none)
+        } else {
+            Arc::from(self.own)
+        };
+        ListPool::new(Arc::clone(shared), own)
     }
 }

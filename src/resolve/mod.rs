@@ -51,7 +51,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::catalog::{Condition, FeatureId, MergeRule};
 use crate::entitlements::{Entitlements, FeatureRef, Layout, ListPool, decode};
-use crate::index::{EMPTY_LIST, ListTable, TenantIndex, UserEntry, UserIx};
+use crate::index::{EMPTY_LIST, ListTable, TenantIndex, UnitIx, UserEntry, UserIx};
 use crate::value::{Kind, ListValue, join_levels, meet_levels};
 use lists::Combos;
 
@@ -101,22 +101,31 @@ pub struct Resolver<'i> {
     table: ListTable,
     shared: Arc<[ListValue]>,
     features: Vec<Prepared>,
+    /// Each template's values as (feature, level), in template-id order.
+    templates: Vec<Box<[(usize, i64)]>>,
     /// Features with requirements, each after the features it requires.
     requirement_order: Vec<usize>,
-    /// Priority of each department and role for `Ranked` merges: position in
-    /// (rank, id, departments before roles) order.
-    department_priority: Vec<u32>,
-    role_priority: Vec<u32>,
     gate: Option<usize>,
+    /// An empty list pool tail, shared by every result that built no list of its own.
+    no_lists: Arc<[ListValue]>,
+}
+
+/// The template layer's running value of one feature.
+#[derive(Debug, Clone, Copy, Default)]
+struct Acc {
+    level: i64,
+    /// Priority of the source that gave `level` (for `Ranked`).
+    priority: u32,
+    /// Whether a template of this user set the feature yet.
+    seen: bool,
 }
 
 /// Reusable per-user working memory.
 #[derive(Debug, Default)]
 struct Scratch {
     levels: Vec<i64>,
-    /// Template accumulator: (level, priority of its source).
-    acc: Vec<(i64, u32)>,
-    touched_by_templates: Vec<bool>,
+    acc: Vec<Acc>,
+    /// Features a template or override of this user set.
     touched: Vec<usize>,
 }
 
@@ -124,8 +133,7 @@ impl Scratch {
     fn new(n: usize) -> Scratch {
         Scratch {
             levels: Vec::with_capacity(n),
-            acc: vec![(0, 0); n],
-            touched_by_templates: vec![false; n],
+            acc: vec![Acc::default(); n],
             touched: Vec::with_capacity(n),
         }
     }
@@ -202,32 +210,16 @@ impl<'i> Resolver<'i> {
             .filter(|&f| features.get(f).is_some_and(|p| !p.requires.is_empty()))
             .collect();
 
-        let mut units: Vec<(i32, &str, u8, usize)> = index
-            .departments
+        let templates = index
+            .templates
             .iter()
-            .enumerate()
-            .map(|(i, d)| (d.rank, d.id.as_str(), 0u8, i))
-            .chain(
-                index
-                    .roles
+            .map(|t| {
+                t.values
                     .iter()
-                    .enumerate()
-                    .map(|(i, r)| (r.unit.rank, r.unit.id.as_str(), 1u8, i)),
-            )
+                    .map(|(id, s)| (id.index(), s.level))
+                    .collect()
+            })
             .collect();
-        units.sort();
-        let mut department_priority = vec![u32::MAX; index.departments.len()];
-        let mut role_priority = vec![u32::MAX; index.roles.len()];
-        for (position, (_, _, kind, i)) in units.into_iter().enumerate() {
-            let table = if kind == 0 {
-                &mut department_priority
-            } else {
-                &mut role_priority
-            };
-            if let Some(slot) = table.get_mut(i) {
-                *slot = u32::try_from(position).unwrap_or(u32::MAX);
-            }
-        }
 
         Resolver {
             index,
@@ -235,9 +227,9 @@ impl<'i> Resolver<'i> {
             table,
             shared,
             features,
+            templates,
             requirement_order,
-            department_priority,
-            role_priority,
+            no_lists: Arc::from(Vec::new()),
             gate: catalog.self_service_gate().map(FeatureId::index),
         }
     }
@@ -262,7 +254,7 @@ impl<'i> Resolver<'i> {
         self.pack(&scratch.levels, &mut words);
         Some(Entitlements::new(
             Arc::clone(&self.layout),
-            combos.into_pool(Arc::clone(&self.shared)),
+            combos.into_pool(&self.shared, &self.no_lists),
             words,
         ))
     }
@@ -281,7 +273,7 @@ impl<'i> Resolver<'i> {
         ResolvedTenant {
             index: self.index,
             layout: Arc::clone(&self.layout),
-            lists: combos.into_pool(Arc::clone(&self.shared)),
+            lists: combos.into_pool(&self.shared, &self.no_lists),
             width,
             words,
         }
@@ -304,7 +296,7 @@ impl<'i> Resolver<'i> {
         let mut recorder = trace::Recorder::new(self.index, id.index());
         self.run(entry, &mut combos, &mut scratch, &mut recorder);
         let final_level = scratch.levels.get(id.index()).copied().unwrap_or_default();
-        let pool = combos.into_pool(Arc::clone(&self.shared));
+        let pool = combos.into_pool(&self.shared, &self.no_lists);
         Some(Trace {
             user: entry.id.clone(),
             feature: id,
@@ -326,74 +318,63 @@ impl<'i> Resolver<'i> {
         &self,
         user: &UserEntry,
         combos: &mut Combos<'_>,
-        acc: &mut [(i64, u32)],
-        touched_by_templates: &mut [bool],
+        acc: &mut [Acc],
         touched: &mut Vec<usize>,
         o: &mut O,
     ) {
-        let departments = user.departments.iter().filter_map(|d| {
-            let unit = self.index.departments.get(d.index())?;
-            let priority = self.department_priority.get(d.index()).copied()?;
-            Some((unit.template?, priority, Source::Department(d.index())))
-        });
-        let roles = user.roles.iter().filter_map(|r| {
-            let role = self.index.roles.get(r.index())?;
-            let priority = self.role_priority.get(r.index()).copied()?;
-            Some((role.unit.template?, priority, Source::Role(r.index())))
-        });
-        for (template, priority, source) in departments.chain(roles) {
-            let Some(template) = self.index.templates.get(template.index()) else {
+        for source in self.index.sources_of(user) {
+            let Some(values) = self.templates.get(source.template.index()) else {
                 continue;
             };
-            for (id, setting) in &template.values {
-                let f = id.index();
-                let (Some(p), Some(seen), Some(slot)) = (
-                    self.features.get(f),
-                    touched_by_templates.get_mut(f),
-                    acc.get_mut(f),
-                ) else {
+            for &(f, level) in values.iter() {
+                let (Some(p), Some(slot)) = (self.features.get(f), acc.get_mut(f)) else {
                     continue;
                 };
                 if O::ACTIVE && o.feature() == f {
-                    o.candidate(
-                        template.id.clone(),
-                        source,
-                        setting.level,
-                        priority,
-                        p.locked,
-                    );
+                    let id = self
+                        .index
+                        .template(source.template)
+                        .map(|t| t.id.clone())
+                        .unwrap_or_default();
+                    o.candidate(id, source.unit, level, source.priority, p.locked);
                 }
                 if p.locked {
                     continue;
                 }
-                if !*seen {
-                    *seen = true;
+                if !slot.seen {
+                    *slot = Acc {
+                        level,
+                        priority: source.priority,
+                        seen: true,
+                    };
                     touched.push(f);
-                    *slot = (setting.level, priority);
                 } else {
-                    *slot = match p.merge {
+                    match p.merge {
                         MergeRule::MostPermissive => {
-                            (join(p, slot.0, setting.level, combos), slot.1)
+                            slot.level = join(p, slot.level, level, combos)
                         }
                         MergeRule::MostRestrictive => {
-                            (meet(p, slot.0, setting.level, combos), slot.1)
+                            slot.level = meet(p, slot.level, level, combos)
                         }
-                        MergeRule::Ranked if priority < slot.1 => (setting.level, priority),
-                        MergeRule::Ranked => *slot,
-                    };
+                        MergeRule::Ranked if source.priority < slot.priority => {
+                            slot.level = level;
+                            slot.priority = source.priority;
+                        }
+                        MergeRule::Ranked => {}
+                    }
                 }
             }
         }
 
         for &f in touched.iter() {
-            if O::ACTIVE
-                && o.feature() == f
-                && let (Some(p), Some((merged, winner))) = (self.features.get(f), acc.get(f))
-            {
-                o.templates_done(p.merge, *merged, *winner);
-            }
-            if let Some(seen) = touched_by_templates.get_mut(f) {
-                *seen = false;
+            if let Some(slot) = acc.get_mut(f) {
+                slot.seen = false;
+                if O::ACTIVE
+                    && o.feature() == f
+                    && let Some(p) = self.features.get(f)
+                {
+                    o.templates_done(p.merge, slot.level, slot.priority);
+                }
             }
         }
     }
@@ -407,23 +388,15 @@ impl<'i> Resolver<'i> {
         let entry = self.index.user(user)?;
         let n = self.features.len();
         let mut combos = Combos::new(&self.table);
-        let mut acc = vec![(0, 0); n];
-        let mut seen = vec![false; n];
+        let mut acc = vec![Acc::default(); n];
         let mut touched = Vec::new();
-        self.merge_templates(
-            entry,
-            &mut combos,
-            &mut acc,
-            &mut seen,
-            &mut touched,
-            &mut Silent,
-        );
+        self.merge_templates(entry, &mut combos, &mut acc, &mut touched, &mut Silent);
         touched.sort_unstable();
         let levels: Vec<(usize, i64)> = touched
             .iter()
-            .filter_map(|&f| Some((f, acc.get(f)?.0)))
+            .filter_map(|&f| Some((f, acc.get(f)?.level)))
             .collect();
-        let pool = combos.into_pool(Arc::clone(&self.shared));
+        let pool = combos.into_pool(&self.shared, &self.no_lists);
         Some(
             levels
                 .into_iter()
@@ -437,9 +410,7 @@ impl<'i> Resolver<'i> {
     }
 
     fn pack(&self, levels: &[i64], words: &mut [u64]) {
-        for (f, level) in levels.iter().enumerate() {
-            self.layout.store(words, f, *level);
-        }
+        self.layout.pack(levels, words);
     }
 
     /// The pipeline, once for plain resolution and tracing alike.
@@ -453,7 +424,6 @@ impl<'i> Resolver<'i> {
         let Scratch {
             levels,
             acc,
-            touched_by_templates,
             touched,
         } = scratch;
         levels.clear();
@@ -472,10 +442,10 @@ impl<'i> Resolver<'i> {
 
         // 3. Templates.
         if !user.detached {
-            self.merge_templates(user, combos, acc, touched_by_templates, touched, o);
+            self.merge_templates(user, combos, acc, touched, o);
             for &f in touched.iter() {
-                if let (Some(level), Some((merged, _))) = (levels.get_mut(f), acc.get(f)) {
-                    *level = *merged;
+                if let (Some(level), Some(slot)) = (levels.get_mut(f), acc.get(f)) {
+                    *level = slot.level;
                 }
             }
         }
@@ -573,9 +543,12 @@ impl<'i> Resolver<'i> {
 
         // 7. Requirements, in dependency order.
         for &f in &self.requirement_order {
-            let Some(p) = self.features.get(f) else {
+            let (Some(p), Some(&current)) = (self.features.get(f), levels.get(f)) else {
                 continue;
             };
+            if current == p.off {
+                continue;
+            }
             let unmet = p.requires.iter().find(|(target, need)| {
                 let Some(&have) = levels.get(*target) else {
                     return true;
@@ -587,9 +560,7 @@ impl<'i> Resolver<'i> {
                     Need::AtLeast(min) => have >= min,
                 }
             });
-            if let (Some((target, _)), Some(level)) = (unmet, levels.get_mut(f))
-                && *level != p.off
-            {
+            if let (Some((target, _)), Some(level)) = (unmet, levels.get_mut(f)) {
                 *level = p.off;
                 if O::ACTIVE && o.feature() == f {
                     let key = FeatureId::from_index(*target)
@@ -605,13 +576,6 @@ impl<'i> Resolver<'i> {
             }
         }
     }
-}
-
-/// Where a template came from: a department or a role, by position in the index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Source {
-    Department(usize),
-    Role(usize),
 }
 
 /// Join in level space: the lattice join of `value.rs`, on levels or list handles.
@@ -658,7 +622,7 @@ trait Observer {
     fn candidate(
         &mut self,
         template: crate::model::TemplateId,
-        source: Source,
+        source: UnitIx,
         level: i64,
         priority: u32,
         locked: bool,
@@ -678,7 +642,7 @@ impl Observer for Silent {
         usize::MAX
     }
     fn step(&mut self, _: Layer, _: Origin, _: i64, _: Effect) {}
-    fn candidate(&mut self, _: crate::model::TemplateId, _: Source, _: i64, _: u32, _: bool) {}
+    fn candidate(&mut self, _: crate::model::TemplateId, _: UnitIx, _: i64, _: u32, _: bool) {}
     fn templates_done(&mut self, _: MergeRule, _: i64, _: u32) {}
     fn ceiling_changed(&self, _: i64) -> bool {
         false

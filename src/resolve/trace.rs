@@ -5,10 +5,10 @@
 
 use std::fmt;
 
-use super::{Observer, Source};
+use super::Observer;
 use crate::catalog::{FeatureId, MergeRule};
 use crate::entitlements::{ListPool, decode};
-use crate::index::TenantIndex;
+use crate::index::{TenantIndex, UnitIx};
 use crate::model::{DepartmentId, PlanId, RoleId, TemplateId, UserId};
 use crate::value::{Kind, Value};
 
@@ -293,22 +293,17 @@ impl Observer for Recorder<'_> {
     fn candidate(
         &mut self,
         template: TemplateId,
-        source: Source,
+        source: UnitIx,
         level: i64,
         priority: u32,
         locked: bool,
     ) {
         let via = match source {
-            Source::Department(i) => self
+            UnitIx::Department(d) => self
                 .index
-                .departments
-                .get(i)
+                .department(d)
                 .map(|d| Via::Department(d.id.clone())),
-            Source::Role(i) => self
-                .index
-                .roles
-                .get(i)
-                .map(|r| Via::Role(r.unit.id.clone())),
+            UnitIx::Role(r) => self.index.role(r).map(|r| Via::Role(r.unit.id.clone())),
         };
         let Some(via) = via else { return };
         if !locked {
