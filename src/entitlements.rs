@@ -87,6 +87,18 @@ impl Layout {
         }
     }
 
+    /// Stores the level of each listed feature in `words`, leaving the others as they are.
+    pub(crate) fn patch(&self, levels: &[i64], features: &[usize], words: &mut [u64]) {
+        for &f in features {
+            if let (Some(slot), Some(level)) = (self.slots.get(f), levels.get(f))
+                && let Some(word) = words.get_mut(slot.word)
+            {
+                let bits = ((level.wrapping_sub(slot.base) as u64) & slot.mask) << slot.shift;
+                *word = (*word & !(slot.mask << slot.shift)) | bits;
+            }
+        }
+    }
+
     /// Reads the level of `feature` from `words`.
     pub(crate) fn load(&self, words: &[u64], feature: usize) -> Option<i64> {
         let slot = self.slots.get(feature)?;
@@ -121,6 +133,11 @@ pub(crate) struct ListPool {
 impl ListPool {
     pub(crate) fn new(shared: Arc<[ListValue]>, own: Arc<[ListValue]>) -> ListPool {
         ListPool { shared, own }
+    }
+
+    /// A pool with no lists, for decoding scalar levels.
+    pub(crate) fn empty() -> ListPool {
+        ListPool::new(Arc::from(Vec::new()), Arc::from(Vec::new()))
     }
 
     /// The list with this handle.

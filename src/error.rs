@@ -113,7 +113,7 @@ pub enum Problem {
     #[error("choice options must be distinct and non-empty: {0:?}")]
     BadOptions(Vec<String>),
     /// One endpoint assigned to two users at the same instant.
-    #[error("{endpoint} is also assigned to `{other_user}` during [{from}, {to})")]
+    #[error("{endpoint} is also assigned to `{other_user}` {}", during(*.from, *.to))]
     OverlappingAssignment {
         /// The endpoint, as `extension 201` or `agent 5001`.
         endpoint: String,
@@ -121,8 +121,8 @@ pub enum Problem {
         other_user: String,
         /// Start of the overlap.
         from: i64,
-        /// End of the overlap (`i64::MAX` when open-ended).
-        to: i64,
+        /// End of the overlap, exclusive; `None` when neither assignment ends.
+        to: Option<i64>,
     },
     /// A user with two primary endpoints at the same instant.
     #[error("a second primary endpoint overlaps `{other}`")]
@@ -146,6 +146,14 @@ pub enum Problem {
         /// The bound.
         max: usize,
     },
+}
+
+/// `during [from, to)`, or `from {from} on` when open-ended.
+fn during(from: i64, to: Option<i64>) -> String {
+    match to {
+        Some(to) => format!("during [{from}, {to})"),
+        None => format!("from {from} on"),
+    }
 }
 
 /// One problem at one place.

@@ -325,6 +325,9 @@ pub struct UserEntry {
     /// The range of the user's template sources in [`TenantIndex::sources`]: departments then
     /// roles, each in id order. Kept flat so resolving users in order reads memory in order.
     pub(crate) sources: (u32, u32),
+    /// The ranges of the user's overrides and preferences in [`TenantIndex::levels`].
+    pub(crate) override_levels: (u32, u32),
+    pub(crate) preference_levels: (u32, u32),
     pub(crate) id: UserId,
     pub(crate) name: Option<String>,
     pub(crate) departments: Vec<DepartmentIx>,
@@ -443,6 +446,8 @@ pub struct TenantIndex {
     pub(crate) groups: Vec<GroupEntry>,
     pub(crate) users: Vec<UserEntry>,
     pub(crate) sources: Vec<SourceRef>,
+    /// Every user's overrides and preferences as (feature index, level), user after user.
+    pub(crate) levels: Vec<(usize, i64)>,
     pub(crate) devices: Vec<DeviceEntry>,
 }
 
@@ -469,6 +474,22 @@ impl TenantIndex {
     pub(crate) fn sources_of(&self, user: &UserEntry) -> &[SourceRef] {
         let (start, end) = user.sources;
         self.sources
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
+    }
+
+    /// A user's overrides as (feature index, level), in feature order.
+    pub(crate) fn override_levels(&self, user: &UserEntry) -> &[(usize, i64)] {
+        let (start, end) = user.override_levels;
+        self.levels
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
+    }
+
+    /// A user's preferences as (feature index, level), in feature order.
+    pub(crate) fn preference_levels(&self, user: &UserEntry) -> &[(usize, i64)] {
+        let (start, end) = user.preference_levels;
+        self.levels
             .get(start as usize..end as usize)
             .unwrap_or_default()
     }

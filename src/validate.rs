@@ -311,6 +311,8 @@ pub fn validate_against(
         let endpoints = v.endpoints(u, &path);
         user_entries.push(UserEntry {
             sources: (0, 0),
+            override_levels: (0, 0),
+            preference_levels: (0, 0),
             id: u.id.clone(),
             name: u.name.clone(),
             departments: in_departments,
@@ -378,9 +380,11 @@ pub fn validate_against(
         groups: group_entries,
         users: user_entries,
         sources,
+        levels: Vec::new(),
         devices: device_entries,
     };
     assign_list_handles(&mut index);
+    index.levels = user_levels(&mut index.users);
     Ok(index)
 }
 
@@ -458,6 +462,21 @@ fn template_sources(
 
 fn handle(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+/// Lays out every user's overrides and preferences as (feature, level) in one array, in user
+/// order, so resolving users in order reads memory in order. Run after list handles are set.
+fn user_levels(users: &mut [UserEntry]) -> Vec<(usize, i64)> {
+    let mut levels = Vec::new();
+    for user in users {
+        let start = handle(levels.len());
+        levels.extend(user.overrides.iter().map(|(id, s)| (id.index(), s.level)));
+        let middle = handle(levels.len());
+        levels.extend(user.preferences.iter().map(|(id, s)| (id.index(), s.level)));
+        user.override_levels = (start, middle);
+        user.preference_levels = (middle, handle(levels.len()));
+    }
+    levels
 }
 
 /// Interns every list value of the index and stores each list setting's handle.
@@ -956,7 +975,7 @@ fn check_endpoint_overlaps(users: &[UserEntry], problems: &mut Problems) {
                             endpoint: format!("{kind} {id}"),
                             other_user: other_user.id.to_string(),
                             from,
-                            to: i64::try_from(to.min(open_end)).unwrap_or(i64::MAX),
+                            to: i64::try_from(to.min(open_end)).ok(),
                         },
                     );
                 }

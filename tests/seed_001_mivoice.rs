@@ -156,7 +156,7 @@ fn an_extension_held_by_two_users_at_once_is_an_overlapping_assignment() {
                 endpoint: "extension 201".into(),
                 other_user: "ann".into(),
                 from: 1500,
-                to: 2000,
+                to: Some(2000),
             }
         )]
     );
@@ -183,7 +183,7 @@ fn an_agent_id_held_by_two_users_at_once_is_an_overlapping_assignment() {
                 endpoint: "agent 5001".into(),
                 other_user: "ben".into(),
                 from: 100,
-                to: i64::MAX,
+                to: None,
             }
         )]
     );
@@ -230,7 +230,7 @@ fn reusing_an_extension_that_was_never_released_conflicts_for_every_new_user() {
                     endpoint: "extension 201".into(),
                     other_user: "ann".into(),
                     from: 100,
-                    to: 200,
+                    to: Some(200),
                 }
             ),
             (
@@ -239,7 +239,7 @@ fn reusing_an_extension_that_was_never_released_conflicts_for_every_new_user() {
                     endpoint: "extension 201".into(),
                     other_user: "ann".into(),
                     from: 300,
-                    to: 400,
+                    to: Some(400),
                 }
             ),
         ]

@@ -106,6 +106,8 @@ pub struct Resolver<'i> {
     /// Features with requirements, each after the features it requires.
     requirement_order: Vec<usize>,
     gate: Option<usize>,
+    /// The packed base levels: the row of a user no template, override or preference names.
+    base_words: Box<[u64]>,
     /// An empty list pool tail, shared by every result that built no list of its own.
     no_lists: Arc<[ListValue]>,
 }
@@ -221,9 +223,15 @@ impl<'i> Resolver<'i> {
             })
             .collect();
 
+        let layout = Arc::new(Layout::new(Arc::clone(&index.catalog)));
+        let base: Vec<i64> = features.iter().map(|p| p.base).collect();
+        let mut base_words = vec![0u64; layout.words()].into_boxed_slice();
+        layout.pack(&base, &mut base_words);
+
         Resolver {
             index,
-            layout: Arc::new(Layout::new(Arc::clone(&index.catalog))),
+            layout,
+            base_words,
             table,
             shared,
             features,
@@ -251,7 +259,7 @@ impl<'i> Resolver<'i> {
         let mut scratch = Scratch::new(self.features.len());
         self.run(entry, &mut combos, &mut scratch, &mut Silent);
         let mut words = vec![0u64; self.layout.words()].into_boxed_slice();
-        self.pack(&scratch.levels, &mut words);
+        self.pack(&scratch, &mut words);
         Some(Entitlements::new(
             Arc::clone(&self.layout),
             combos.into_pool(&self.shared, &self.no_lists),
@@ -268,7 +276,7 @@ impl<'i> Resolver<'i> {
         let mut scratch = Scratch::new(self.features.len());
         for (user, row) in users.iter().zip(words.chunks_mut(width.max(1))) {
             self.run(user, &mut combos, &mut scratch, &mut Silent);
-            self.pack(&scratch.levels, row);
+            self.pack(&scratch, row);
         }
         ResolvedTenant {
             index: self.index,
@@ -409,8 +417,27 @@ impl<'i> Resolver<'i> {
         )
     }
 
-    fn pack(&self, levels: &[i64], words: &mut [u64]) {
-        self.layout.pack(levels, words);
+    /// How a trace names an unmet requirement: the feature and, for "at least", the level.
+    fn requirement_origin(&self, target: usize, need: Need) -> Origin {
+        let catalog = &self.index.catalog;
+        let feature = FeatureId::from_index(target).and_then(|t| catalog.get(t));
+        let at_least = match (need, feature) {
+            (Need::AtLeast(min), Some(f)) if !matches!(f.kind(), Kind::List { .. }) => {
+                let value = decode(f.kind(), min, &ListPool::empty());
+                Some(f.kind().display(&value))
+            }
+            _ => None,
+        };
+        Origin::Requirement {
+            feature: feature.map(|f| f.key().to_owned()).unwrap_or_default(),
+            at_least,
+        }
+    }
+
+    /// Packs a user's levels: the base row, with every feature a layer changed written over it.
+    fn pack(&self, scratch: &Scratch, words: &mut [u64]) {
+        words.copy_from_slice(&self.base_words);
+        self.layout.patch(&scratch.levels, &scratch.touched, words);
     }
 
     /// The pipeline, once for plain resolution and tracing alike.
@@ -441,6 +468,12 @@ impl<'i> Resolver<'i> {
         }
 
         // 3. Templates.
+        if O::ACTIVE && user.detached {
+            let f = o.feature();
+            if let Some(&level) = levels.get(f) {
+                o.step(Layer::Template, Origin::Admin, level, Effect::Detached);
+            }
+        }
         if !user.detached {
             self.merge_templates(user, combos, acc, touched, o);
             for &f in touched.iter() {
@@ -451,8 +484,7 @@ impl<'i> Resolver<'i> {
         }
 
         // 4. Overrides.
-        for (id, setting) in &user.overrides {
-            let f = id.index();
+        for &(f, override_level) in self.index.override_levels(user) {
             let Some(p) = self.features.get(f) else {
                 continue;
             };
@@ -462,13 +494,13 @@ impl<'i> Resolver<'i> {
                 } else {
                     Effect::Set
                 };
-                o.step(Layer::Override, Origin::Admin, setting.level, effect);
+                o.step(Layer::Override, Origin::Admin, override_level, effect);
             }
             if p.locked {
                 continue;
             }
             if let Some(level) = levels.get_mut(f) {
-                *level = setting.level;
+                *level = override_level;
                 touched.push(f);
             }
         }
@@ -512,8 +544,7 @@ impl<'i> Resolver<'i> {
         let gate_on = self.gate.is_none_or(
             |g| matches!((self.features.get(g), levels.get(g)), (Some(p), Some(l)) if *l != p.off),
         );
-        for (id, setting) in &user.preferences {
-            let f = id.index();
+        for &(f, preference) in self.index.preference_levels(user) {
             let (Some(p), Some(level)) = (self.features.get(f), levels.get_mut(f)) else {
                 continue;
             };
@@ -528,14 +559,17 @@ impl<'i> Resolver<'i> {
             };
             let before = *level;
             if refused.is_none() {
-                *level = meet(p, before, setting.level, combos);
+                *level = meet(p, before, preference, combos);
+                if *level != before {
+                    touched.push(f);
+                }
             }
             if O::ACTIVE && o.feature() == f {
                 let (shown, effect) = match refused {
-                    Some(effect) => (setting.level, effect),
+                    Some(effect) => (preference, effect),
                     None if *level != before => (*level, Effect::Lowered),
-                    None if setting.level != before => (setting.level, Effect::IgnoredRaise),
-                    None => (setting.level, Effect::Set),
+                    None if preference != before => (preference, Effect::IgnoredRaise),
+                    None => (preference, Effect::Set),
                 };
                 o.step(Layer::Preference, Origin::User, shown, effect);
             }
@@ -560,15 +594,13 @@ impl<'i> Resolver<'i> {
                     Need::AtLeast(min) => have >= min,
                 }
             });
-            if let (Some((target, _)), Some(level)) = (unmet, levels.get_mut(f)) {
+            if let (Some(&(target, need)), Some(level)) = (unmet, levels.get_mut(f)) {
                 *level = p.off;
+                touched.push(f);
                 if O::ACTIVE && o.feature() == f {
-                    let key = FeatureId::from_index(*target)
-                        .map(|t| self.index.catalog.key(t).to_owned())
-                        .unwrap_or_default();
                     o.step(
                         Layer::Requirement,
-                        Origin::Requirement(key),
+                        self.requirement_origin(target, need),
                         p.off,
                         Effect::RequirementUnmet,
                     );

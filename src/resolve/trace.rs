@@ -74,8 +74,13 @@ pub enum Origin {
     Plan(PlanId),
     /// The user's own preference.
     User,
-    /// A requirement on another feature (its key).
-    Requirement(String),
+    /// A requirement on another feature.
+    Requirement {
+        /// The required feature's key.
+        feature: String,
+        /// The least value it must have, rendered; `None` when it must merely be on.
+        at_least: Option<String>,
+    },
 }
 
 /// What a step did to the value.
@@ -108,6 +113,8 @@ pub enum Effect {
     IgnoredNotAdjustable,
     /// Turned the feature off: a requirement is unmet.
     RequirementUnmet,
+    /// Templates do not reach this user: the user is detached (§3.4).
+    Detached,
 }
 
 /// One layer's action on one feature.
@@ -162,7 +169,11 @@ impl Trace {
             Effect::Capped => write!(f, "{who} caps it at {v}"),
             Effect::NotInPlan => write!(f, "{who} does not include it"),
             Effect::Locked => write!(f, "the tenant locks it at {v}"),
+            Effect::IgnoredLocked if step.origin == Origin::User => {
+                write!(f, "{who} asks for {v}, ignored: the tenant locks it")
+            }
             Effect::IgnoredLocked => write!(f, "{who} sets {v}, ignored: the tenant locks it"),
+            Effect::Detached => f.write_str("templates do not apply: the user is detached"),
             Effect::Lowered => write!(f, "{who} lowers it to {v}"),
             Effect::IgnoredRaise => {
                 write!(f, "{who} asks for {v}, ignored: a user can only lower")
@@ -176,7 +187,11 @@ impl Trace {
                 write!(f, "{who} asks for {v}, ignored: users cannot change it")
             }
             Effect::RequirementUnmet => match &step.origin {
-                Origin::Requirement(key) => write!(f, "off because {key} is not on"),
+                Origin::Requirement {
+                    feature,
+                    at_least: Some(min),
+                } => write!(f, "off because {feature} is below {min}"),
+                Origin::Requirement { feature, .. } => write!(f, "off because {feature} is not on"),
                 _ => write!(f, "off because a requirement is unmet"),
             },
         }
@@ -200,7 +215,7 @@ impl fmt::Display for Who<'_> {
             Origin::Admin => f.write_str("an admin override"),
             Origin::Plan(id) => write!(f, "plan \"{id}\""),
             Origin::User => f.write_str("the user's own setting"),
-            Origin::Requirement(key) => write!(f, "requirement {key}"),
+            Origin::Requirement { feature, .. } => write!(f, "requirement {feature}"),
         }
     }
 }
