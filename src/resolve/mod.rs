@@ -45,7 +45,7 @@
 mod lists;
 mod trace;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
@@ -110,6 +110,9 @@ pub struct Resolver<'i> {
     base_words: Box<[u64]>,
     /// An empty list pool tail, shared by every result that built no list of its own.
     no_lists: Arc<[ListValue]>,
+    /// Working memory for single-user resolution, taken only when free (`try_lock`).
+    /// Every run fully resets what it reads, so results never depend on earlier runs.
+    scratch: Mutex<Scratch>,
 }
 
 /// The template layer's running value of one feature.
@@ -223,6 +226,7 @@ impl<'i> Resolver<'i> {
             })
             .collect();
 
+        let n = features.len();
         let layout = Arc::new(Layout::new(Arc::clone(&index.catalog)));
         let base: Vec<i64> = features.iter().map(|p| p.base).collect();
         let mut base_words = vec![0u64; layout.words()].into_boxed_slice();
@@ -238,6 +242,7 @@ impl<'i> Resolver<'i> {
             templates,
             requirement_order,
             no_lists: Arc::from(Vec::new()),
+            scratch: Mutex::new(Scratch::new(n)),
             gate: catalog.self_service_gate().map(FeatureId::index),
         }
     }
@@ -256,10 +261,19 @@ impl<'i> Resolver<'i> {
     pub fn resolve(&self, user: UserIx) -> Option<Entitlements> {
         let entry = self.index.user(user)?;
         let mut combos = Combos::new(&self.table);
-        let mut scratch = Scratch::new(self.features.len());
-        self.run(entry, &mut combos, &mut scratch, &mut Silent);
         let mut words = vec![0u64; self.layout.words()].into_boxed_slice();
-        self.pack(&scratch, &mut words);
+        // Reuse the resolver's working memory when no other thread is using it; never wait.
+        let mut fresh;
+        let mut held = self.scratch.try_lock();
+        let scratch: &mut Scratch = match held.as_deref_mut() {
+            Ok(scratch) => scratch,
+            Err(_) => {
+                fresh = Scratch::new(self.features.len());
+                &mut fresh
+            }
+        };
+        self.run(entry, &mut combos, scratch, &mut Silent);
+        self.pack(scratch, &mut words);
         Some(Entitlements::new(
             Arc::clone(&self.layout),
             combos.into_pool(&self.shared, &self.no_lists),
