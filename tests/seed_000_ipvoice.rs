@@ -256,7 +256,7 @@ fn a_locked_switch_holds_against_the_users_own_setting() {
     assert_eq!(resolve(&t, "alice").toggle("voicemail"), Some(true));
     assert_eq!(
         explain(&t, "alice", "voicemail"),
-        "voicemail = true: tenant policy sets true; the tenant locks it at true; the user's own setting sets false, ignored: the tenant locks it"
+        "voicemail = true: tenant policy sets true; the tenant locks it at true; the user's own setting asks for false, ignored: the tenant locks it"
     );
 }
 
@@ -479,7 +479,7 @@ fn a_manually_edited_user_keeps_their_values_when_the_template_changes() {
     assert_eq!(dana.toggle("edition_android"), Some(true));
     assert_eq!(
         explain(&t, "chris", "edition_ios"),
-        "edition_ios = true: an admin override sets true"
+        "edition_ios = true: the user is detached from templates; an admin override sets true"
     );
 }
 

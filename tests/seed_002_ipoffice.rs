@@ -213,7 +213,7 @@ fn replay_for_groups_and_others_only_apply_with_replay_own() {
     let t = staff(json!({"recordings_replay_groups": ["support"]}));
     assert_eq!(
         explain(&t, "alice", "recordings_replay_groups"),
-        r#"recordings_replay_groups = []: template "staff" (department staff) sets [support]; off because recordings_replay is not on"#
+        r#"recordings_replay_groups = []: template "staff" (department staff) sets [support]; off because recordings_replay is below own"#
     );
 }
 

@@ -72,7 +72,7 @@ fn note_required_needs_at_least_one_second_of_after_call_work() {
             "alice",
             "note_required"
         ),
-        r#"note_required = false: template "agents" (department agents) sets true; off because after_call_work_seconds is not on"#
+        r#"note_required = false: template "agents" (department agents) sets true; off because after_call_work_seconds is below 1"#
     );
 }
 

@@ -173,7 +173,7 @@ impl Trace {
                 write!(f, "{who} asks for {v}, ignored: the tenant locks it")
             }
             Effect::IgnoredLocked => write!(f, "{who} sets {v}, ignored: the tenant locks it"),
-            Effect::Detached => f.write_str("templates do not apply: the user is detached"),
+            Effect::Detached => f.write_str("the user is detached from templates"),
             Effect::Lowered => write!(f, "{who} lowers it to {v}"),
             Effect::IgnoredRaise => {
                 write!(f, "{who} asks for {v}, ignored: a user can only lower")
