@@ -1,11 +1,11 @@
-//! The crate in one minute: load the built-in demo tenant (`examples/data/demo.json`), validate it
-//! against the standard catalog, print what the index holds, then show what validation says
-//! about a broken tenant.
+//! The crate in one minute: resolve the built-in demo tenant (`examples/data/demo.json`) and
+//! print what each user may do, explain a few values, then show what validation says about a
+//! broken copy of the tenant.
 //!
 //! Run with `cargo run --example quickstart`.
 
 use pbx_entitlements::model::Tenant;
-use pbx_entitlements::{TenantIndex, validate};
+use pbx_entitlements::{Entitlements, Resolver, validate};
 
 /// The demo tenant ships inside the binary, so the example needs no files at run time.
 const DEMO: &str = include_str!("data/demo.json");
@@ -13,7 +13,86 @@ const DEMO: &str = include_str!("data/demo.json");
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let tenant: Tenant = serde_json::from_str(DEMO)?;
     let index = validate(&tenant)?;
-    print_summary(&index);
+    let resolver = Resolver::new(&index);
+    let catalog = index.catalog();
+
+    println!(
+        "Tenant `{}` on plan `{}`: {} users, {} departments, {} roles, {} catalog features.",
+        index.tenant(),
+        index.plan().id(),
+        index.users().len(),
+        index.departments().len(),
+        index.roles().len(),
+        catalog.len(),
+    );
+    for user in index.users() {
+        let units: Vec<String> = user
+            .departments()
+            .iter()
+            .filter_map(|d| index.department(*d))
+            .map(|d| format!("department {}", d.id()))
+            .chain(
+                user.roles()
+                    .iter()
+                    .filter_map(|r| index.role(*r))
+                    .map(|r| format!("role {}", r.unit().id())),
+            )
+            .collect();
+        let detached = if user.detached() {
+            " (detached from templates)"
+        } else {
+            ""
+        };
+        println!(
+            "  {:<6} {}: {}{detached}",
+            user.id(),
+            user.name().unwrap_or("-"),
+            if units.is_empty() {
+                "no department".to_owned()
+            } else {
+                units.join(", ")
+            },
+        );
+    }
+
+    // One column per user; one row per feature that is in effect for at least one of them.
+    let resolved = resolver.tenant();
+    let people: Vec<(&str, Entitlements)> =
+        resolved.iter().map(|(id, e)| (id.as_str(), e)).collect();
+    println!("\nWhat each user may do (features off for everyone are left out):\n");
+    print!("  {:<28}", "feature");
+    for (id, _) in &people {
+        print!(" {id:<14}");
+    }
+    println!();
+    for (id, feature) in catalog.iter() {
+        if !people.iter().any(|(_, e)| e.is_on(id)) {
+            continue;
+        }
+        print!("  {:<28}", feature.key());
+        for (_, e) in &people {
+            let shown = match e.get(id) {
+                Some(value) if e.is_on(id) => feature.kind().display(&value),
+                Some(_) => "-".to_owned(),
+                None => "?".to_owned(),
+            };
+            print!(" {shown:<14}");
+        }
+        println!();
+    }
+
+    println!("\nWhy? A few values explained:\n");
+    for (user, feature) in [
+        ("alice", "max_channels"),
+        ("alice", "record_conversations"),
+        ("bob", "access_codes"),
+        ("carol", "tags_required"),
+        ("dave", "edition_ios"),
+    ] {
+        if let Some(trace) = resolver.explain(user, feature) {
+            println!("  {user}: {trace}");
+        }
+    }
 
     // A broken copy: an unknown department, a value beyond the catalog bound, a preference of
     // the wrong kind, a device whose owner does not exist, and a template that is its own parent.
@@ -28,108 +107,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     broken.devices[2].owner = "mallory".into();
     broken.templates[0].parent = Some("base".into());
 
-    println!("\nA broken copy of the same tenant:");
+    println!("\nA broken copy of the same tenant is refused with every problem at once:\n");
     match validate(&broken) {
         Ok(_) => println!("  unexpectedly valid"),
         Err(errors) => {
-            println!("  {} problems, all reported at once:", errors.len());
             for problem in &errors {
                 println!("  - {problem}");
             }
         }
     }
     Ok(())
-}
-
-fn print_summary(index: &TenantIndex) {
-    let catalog = index.catalog();
-    println!(
-        "Tenant `{}` on plan `{}`: {} catalog features, {} templates, {} departments, {} roles, {} users, {} devices.",
-        index.tenant(),
-        index.plan().id(),
-        catalog.len(),
-        index.templates().len(),
-        index.departments().len(),
-        index.roles().len(),
-        index.users().len(),
-        index.devices().len(),
-    );
-
-    println!("\nTenant policy:");
-    for (id, feature) in catalog.iter() {
-        if let Some(slot) = index.policy(id) {
-            let lock = if slot.locked() { " (locked)" } else { "" };
-            println!(
-                "  {} = {}{lock}",
-                feature.key(),
-                feature.kind().display(slot.value())
-            );
-        }
-    }
-
-    println!("\nUsers:");
-    for user in index.users() {
-        let departments: Vec<&str> = user
-            .departments()
-            .iter()
-            .filter_map(|d| index.department(*d))
-            .map(|d| d.id().as_str())
-            .collect();
-        let roles: Vec<&str> = user
-            .roles()
-            .iter()
-            .filter_map(|r| index.role(*r))
-            .map(|r| r.unit().id().as_str())
-            .collect();
-        println!(
-            "  {} ({}){}",
-            user.id(),
-            user.name().unwrap_or("-"),
-            if user.detached() {
-                ", detached from templates"
-            } else {
-                ""
-            }
-        );
-        println!("    departments: {}", list(&departments));
-        println!("    roles:       {}", list(&roles));
-        let show = |values: &[(
-            pbx_entitlements::FeatureId,
-            pbx_entitlements::index::Setting,
-        )]| {
-            let parts: Vec<String> = values
-                .iter()
-                .filter_map(|(id, v)| {
-                    let f = catalog.get(*id)?;
-                    Some(format!("{} = {}", f.key(), f.kind().display(v.value())))
-                })
-                .collect();
-            list(&parts)
-        };
-        println!("    overrides:   {}", show(user.overrides()));
-        println!("    preferences: {}", show(user.preferences()));
-        for device in index.devices() {
-            if index.user(device.owner()).map(|u| u.id()) == Some(user.id()) {
-                println!(
-                    "    device:      {} ({} {}, app {})",
-                    device.id(),
-                    device.platform(),
-                    device.version(),
-                    device.app_id()
-                );
-            }
-        }
-    }
-}
-
-fn list<S: AsRef<str>>(items: &[S]) -> String {
-    if items.is_empty() {
-        "-".to_owned()
-    } else {
-        items
-            .iter()
-            .map(AsRef::as_ref)
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
 }
