@@ -1122,3 +1122,201 @@ pub fn arbitrary_tenant() -> impl Strategy<Value = Tenant> {
             }),
     ]
 }
+
+// ---------------------------------------------------------------------------------------------
+// Resolution
+// ---------------------------------------------------------------------------------------------
+
+/// One valid value for every key of [`FEATURE_POOL`], in pool order. Tests keep the keys they
+/// need (a template that only sets features already set elsewhere, say).
+pub fn full_values() -> BoxedStrategy<Values> {
+    FEATURE_POOL
+        .iter()
+        .map(|&k| raw_value_for(k).prop_map(move |v| (k.to_owned(), v)))
+        .collect::<Vec<_>>()
+        .prop_map(|pairs| pairs.into_iter().collect())
+        .boxed()
+}
+
+/// A plan that includes only a subset of [`FEATURE_POOL`] (and maybe `user_portal`, the
+/// requirement of `call_operations`) and, most of the time, caps every
+/// limit, choice and list of the pool: `max_channels`, `after_call_work_seconds`,
+/// `recordings_replay`, `caller_id_mode`, `allowed_country_codes`, `recordings_replay_others`
+/// and `call_operations`. Each cap shrinks away on its own.
+pub fn capped_plan() -> BoxedStrategy<Plan> {
+    let sub = |items: &'static [&'static str]| {
+        option::weighted(
+            0.8,
+            subsequence(items, 0..=items.len()).prop_map(|v| owned(&v)),
+        )
+    };
+    (
+        (
+            subsequence(FEATURE_POOL, 0..=FEATURE_POOL.len()),
+            any::<bool>(),
+        ),
+        (
+            option::weighted(0.8, 0i64..=100),
+            option::weighted(0.8, prop_oneof![Just(0i64), 0i64..=3600]),
+        ),
+        (
+            option::weighted(0.8, select(&["none", "own", "all"][..])),
+            option::weighted(
+                0.8,
+                select(&["fixed", "assigned_ivr", "selected", "all"][..]),
+            ),
+        ),
+        (
+            sub(&["48", "49", "420"]),
+            sub(&["10", "101", "201", "5001", "600"]),
+            sub(&["desk_phone", "softphone"]),
+        ),
+    )
+        .prop_map(
+            |(
+                (features, portal),
+                (channels, acw),
+                (replay, caller_id),
+                (countries, others, operations),
+            )| {
+                let mut plan = Plan::only("capped", features.iter().copied());
+                if portal && let Availability::Only(keys) = &mut plan.features {
+                    keys.push("user_portal".to_owned());
+                }
+                let limits = [("max_channels", channels), ("after_call_work_seconds", acw)];
+                for (key, max) in limits {
+                    if let Some(max) = max {
+                        plan.limits.insert(key.into(), max);
+                    }
+                }
+                let choices = [("recordings_replay", replay), ("caller_id_mode", caller_id)];
+                for (key, option) in choices {
+                    if let Some(option) = option {
+                        plan.choices.insert(key.into(), option.into());
+                    }
+                }
+                let lists = [
+                    ("allowed_country_codes", countries),
+                    ("recordings_replay_others", others),
+                    ("call_operations", operations),
+                ];
+                for (key, items) in lists {
+                    if let Some(items) = items {
+                        plan.lists.insert(key.into(), items);
+                    }
+                }
+                plan
+            },
+        )
+        .boxed()
+}
+
+/// Preferences for one user: up to 3 user-adjustable features ([`ADJUSTABLE_POOL`]) and up to
+/// 2 arbitrary pool features (which the resolver must ignore unless they are adjustable).
+pub fn preference_values() -> BoxedStrategy<Values> {
+    (values_from(ADJUSTABLE_POOL, 3), valid_values(2))
+        .prop_map(|(adjustable, others)| {
+            let mut prefs = others;
+            prefs.extend(adjustable);
+            prefs
+        })
+        .boxed()
+}
+
+/// The pool features that [`resolution_tenant`] adds to templates, so that several templates
+/// of one user often set the same feature: toggles that are adjustable (`chat`, `voicemail`),
+/// the self-service gate, a requirement pair (`tag_calls` and the restriction
+/// `tags_required`), a limit, a choice and a list.
+pub const HOT_POOL: &[&str] = &[
+    "chat",
+    "voicemail",
+    "edit_settings",
+    "tag_calls",
+    "tags_required",
+    "max_channels",
+    "recordings_replay",
+    "allowed_country_codes",
+];
+
+/// The features of [`HOT_POOL`] whose merge rule [`varied_merges`] changes.
+pub const MERGE_POOL: &[&str] = &[
+    "chat",
+    "tags_required",
+    "max_channels",
+    "recordings_replay",
+    "allowed_country_codes",
+];
+
+/// The standard catalog as a custom catalog, with the merge rule of each feature of
+/// [`MERGE_POOL`] drawn from all three rules (the standard catalog merges everything
+/// MostPermissive), so that MostRestrictive and Ranked merges (ties by source id) are resolved
+/// too.
+pub fn varied_merges() -> BoxedStrategy<CatalogSource> {
+    let rule = select(
+        &[
+            MergeRule::MostPermissive,
+            MergeRule::MostRestrictive,
+            MergeRule::Ranked,
+        ][..],
+    );
+    vec(rule, MERGE_POOL.len())
+        .prop_map(|rules| {
+            let mut def = CatalogDef::from(&Catalog::standard());
+            for (key, rule) in MERGE_POOL.iter().zip(rules) {
+                for feature in def.features.iter_mut().filter(|f| f.key == *key) {
+                    feature.merge = rule;
+                }
+            }
+            CatalogSource::Custom(def)
+        })
+        .boxed()
+}
+
+/// A [`valid_tenant`] tuned for resolution, where templates meet more often:
+/// - each template also sets up to 2 features of [`HOT_POOL`] (its own values win);
+/// - a department or role without a template is given one, some of the time;
+/// - sometimes the tenant policy turns the self-service gate (`edit_settings`) on, so that
+///   preferences take effect, and sometimes `user_portal`, the requirement of
+///   `call_operations` (not in [`FEATURE_POOL`]); either may be locked;
+/// - a quarter of the time the catalog is the standard one with [`varied_merges`].
+pub fn resolution_tenant() -> BoxedStrategy<Tenant> {
+    (
+        valid_tenant(),
+        vec(values_from(HOT_POOL, 2), TEMPLATE_IDS.len()),
+        vec(any::<bool>(), DEPARTMENT_IDS.len() + ROLE_IDS.len()),
+        option::of(any::<bool>()),
+        option::of(any::<bool>()),
+        option::weighted(0.25, varied_merges()),
+    )
+        .prop_map(|(mut tenant, hot, fill, gate, portal, catalog)| {
+            if let Some(catalog) = catalog {
+                tenant.catalog = catalog;
+            }
+            for (template, hot) in tenant.templates.iter_mut().zip(hot) {
+                for (key, value) in hot {
+                    template.values.entry(key).or_insert(value);
+                }
+            }
+            let ids: Vec<String> = tenant.templates.iter().map(|t| t.id.to_string()).collect();
+            let slots = tenant
+                .departments
+                .iter_mut()
+                .map(|d| &mut d.template)
+                .chain(tenant.roles.iter_mut().map(|r| &mut r.template));
+            for (i, (slot, fill)) in slots.zip(fill).enumerate() {
+                if slot.is_none() && fill && !ids.is_empty() {
+                    *slot = Some(ids[i % ids.len()].clone().into());
+                }
+            }
+            for (key, locked) in [("edit_settings", gate), ("user_portal", portal)] {
+                if let Some(locked) = locked {
+                    let value = RawValue::Bool(true);
+                    tenant
+                        .policy
+                        .insert(key.to_owned(), PolicyEntry { value, locked });
+                }
+            }
+            tenant
+        })
+        .boxed()
+}
