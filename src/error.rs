@@ -48,6 +48,67 @@ impl fmt::Display for Path {
     }
 }
 
+/// A place in a document while validation walks it: a chain of borrowed segments on the
+/// stack, turned into a [`Path`] only when a problem is found there. Walking a valid document
+/// formats no path at all.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum At<'a> {
+    /// The document.
+    Root,
+    /// `parent.name`
+    Field(&'a At<'a>, &'a str),
+    /// `parent[key]`
+    Key(&'a At<'a>, &'a str),
+    /// `parent[i]`
+    Index(&'a At<'a>, usize),
+}
+
+impl<'a> At<'a> {
+    pub(crate) fn field(&'a self, name: &'a str) -> At<'a> {
+        At::Field(self, name)
+    }
+
+    pub(crate) fn key(&'a self, key: &'a str) -> At<'a> {
+        At::Key(self, key)
+    }
+
+    pub(crate) fn index(&'a self, i: usize) -> At<'a> {
+        At::Index(self, i)
+    }
+}
+
+impl From<&At<'_>> for Path {
+    fn from(at: &At<'_>) -> Path {
+        let mut segments = Vec::new();
+        let mut here = at;
+        loop {
+            match here {
+                At::Root => break,
+                At::Field(parent, _) | At::Key(parent, _) | At::Index(parent, _) => {
+                    segments.push(here);
+                    here = parent;
+                }
+            }
+        }
+        let mut path = Path::root();
+        for segment in segments.into_iter().rev() {
+            path = match segment {
+                At::Field(_, name) => path.field(name),
+                At::Key(_, key) => path.at(key),
+                At::Index(_, i) => path.at(i),
+                At::Root => path,
+            };
+        }
+        path
+    }
+}
+
+impl From<At<'_>> for Path {
+    fn from(at: At<'_>) -> Path {
+        Path::from(&at)
+    }
+}
+
 /// What is wrong with one value. Each variant reads as a sentence after its path.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -241,8 +302,8 @@ impl fmt::Display for ValidationErrors {
 pub(crate) struct Problems(Vec<Invalid>);
 
 impl Problems {
-    pub(crate) fn push(&mut self, path: Path, problem: impl Into<Problem>) {
-        self.0.push(Invalid::new(path, problem));
+    pub(crate) fn push(&mut self, path: impl Into<Path>, problem: impl Into<Problem>) {
+        self.0.push(Invalid::new(path.into(), problem));
     }
 
     /// `Ok(value)` if nothing was found, otherwise every problem.

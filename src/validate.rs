@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::catalog::{Catalog, FeatureId};
-use crate::error::{Path, Problem, Problems, ValidationErrors};
+use crate::error::{At, Path, Problem, Problems, ValidationErrors};
 use crate::graph::dependency_order;
 use crate::index::{
     Assignments, CompiledTemplate, DepartmentIx, DeviceEntry, Endpoint, GroupEntry, ListTable,
@@ -58,7 +58,7 @@ pub fn validate_against(
     catalog: Catalog,
 ) -> Result<TenantIndex, ValidationErrors> {
     let mut problems = Problems::default();
-    let root = Path::root();
+    let root = At::Root;
     if tenant.version != SCHEMA_VERSION {
         problems.push(
             root.field("version"),
@@ -137,7 +137,7 @@ pub fn validate_against(
             emergency_numbers.push(number.clone());
         } else {
             v.problems.push(
-                root.field("emergency_numbers").at(i),
+                Path::from(root.field("emergency_numbers")).at(i),
                 Problem::BadNumber(number.clone()),
             );
         }
@@ -145,9 +145,15 @@ pub fn validate_against(
     emergency_numbers.sort();
     emergency_numbers.dedup();
 
+    let numbers_at = root.field("numbers");
+    let departments_at = root.field("departments");
+    let roles_at = root.field("roles");
+    let groups_at = root.field("groups");
+    let users_at = root.field("users");
+    let devices_at = root.field("devices");
     let mut numbers = Vec::new();
     for (i, number) in tenant.numbers.iter().enumerate() {
-        let path = root.field("numbers").at(i);
+        let path = numbers_at.index(i);
         let digits = number.number.strip_prefix('+').unwrap_or(&number.number);
         if !is_digits(digits, 1, 15) {
             v.problems.push(
@@ -176,7 +182,7 @@ pub fn validate_against(
         .iter()
         .filter_map(|&i| tenant.departments.get(i))
         .map(|d| {
-            let path = root.field("departments").at(&d.id);
+            let path = departments_at.key(d.id.as_str());
             Unit {
                 id: d.id.clone(),
                 template: d.template.as_ref().and_then(|t| {
@@ -199,7 +205,7 @@ pub fn validate_against(
         .iter()
         .filter_map(|&i| tenant.roles.get(i))
         .map(|r| {
-            let path = root.field("roles").at(&r.id);
+            let path = roles_at.key(r.id.as_str());
             let template = r.template.as_ref().and_then(|t| {
                 templates
                     .resolve(
@@ -256,7 +262,7 @@ pub fn validate_against(
         .iter()
         .filter_map(|&i| tenant.groups.get(i))
         .map(|g| {
-            let path = root.field("groups").at(&g.id);
+            let path = groups_at.key(g.id.as_str());
             let mut members: Vec<UserIx> = g
                 .members
                 .iter()
@@ -280,7 +286,7 @@ pub fn validate_against(
         let Some(u) = tenant.users.get(i) else {
             continue;
         };
-        let path = root.field("users").at(&u.id);
+        let path = users_at.key(u.id.as_str());
         let mut in_departments: Vec<DepartmentIx> = u
             .departments
             .iter()
@@ -332,7 +338,7 @@ pub fn validate_against(
         let Some(d) = tenant.devices.get(i) else {
             continue;
         };
-        let path = root.field("devices").at(&d.id);
+        let path = devices_at.key(d.id.as_str());
         let owner = users.resolve(
             d.owner.as_str(),
             "user",
@@ -546,7 +552,8 @@ impl<'a> Names<'a> {
         field: &str,
         problems: &mut Problems,
     ) -> Names<'a> {
-        let path = Path::root().field(field);
+        let path = At::Root;
+        let path = path.field(field);
         if items.len() > u32::MAX as usize {
             problems.push(
                 path,
@@ -565,10 +572,10 @@ impl<'a> Names<'a> {
         for (i, item) in items.iter().enumerate() {
             let key = id(item);
             if key.is_empty() {
-                problems.push(path.at(i), Problem::EmptyId { what });
+                problems.push(path.index(i), Problem::EmptyId { what });
             } else if first.contains_key(key) {
                 problems.push(
-                    path.at(key),
+                    path.key(key),
                     Problem::Duplicate {
                         what,
                         id: key.to_owned(),
@@ -596,13 +603,13 @@ impl<'a> Names<'a> {
         &self,
         id: &str,
         what: &'static str,
-        path: &Path,
+        path: &At<'_>,
         problems: &mut Problems,
     ) -> Option<u32> {
         let found = self.get(id);
         if found.is_none() {
             problems.push(
-                path.clone(),
+                path,
                 Problem::Unknown {
                     what,
                     id: id.to_owned(),
@@ -620,7 +627,7 @@ struct Validator<'c> {
 
 impl<'c> Validator<'c> {
     /// The feature id of `key`, or a reported `Unknown` problem at `path`.
-    fn feature(&mut self, key: &str, path: &Path) -> Option<(FeatureId, &'c Kind)> {
+    fn feature(&mut self, key: &str, path: &At<'_>) -> Option<(FeatureId, &'c Kind)> {
         let catalog = self.catalog;
         match catalog
             .id(key)
@@ -629,7 +636,7 @@ impl<'c> Validator<'c> {
             Some(found) => Some(found),
             None => {
                 self.problems.push(
-                    path.clone(),
+                    path,
                     Problem::Unknown {
                         what: "feature",
                         id: key.to_owned(),
@@ -648,7 +655,7 @@ impl<'c> Validator<'c> {
     }
 
     /// Values keyed by feature key, typed and sorted by feature.
-    fn assignments(&mut self, values: &Values, path: &Path) -> Assignments {
+    fn assignments(&mut self, values: &Values, path: &At<'_>) -> Assignments {
         let mut out = Vec::with_capacity(values.len());
         for (key, raw) in values {
             let at = path.field(key);
@@ -668,7 +675,8 @@ impl<'c> Validator<'c> {
 
     fn policy(&mut self, tenant: &Tenant) -> Vec<Option<PolicySlot>> {
         let mut slots = vec![None; self.catalog.len()];
-        let path = Path::root().field("policy");
+        let path = At::Root;
+        let path = path.field("policy");
         for (key, entry) in &tenant.policy {
             let at = path.field(key);
             let Some((id, kind)) = self.feature(key, &at) else {
@@ -693,13 +701,15 @@ impl<'c> Validator<'c> {
     fn plan(&mut self, tenant: &Tenant) -> PlanCeiling {
         let plan = &tenant.plan;
         let n = self.catalog.len();
-        let path = Path::root().field("plan");
+        let path = At::Root;
+        let path = path.field("plan");
         let available = match &plan.features {
             Availability::All => vec![true; n],
             Availability::Only(keys) => {
                 let mut available = vec![false; n];
+                let features_at = path.field("features");
                 for (i, key) in keys.iter().enumerate() {
-                    if let Some((id, _)) = self.feature(key, &path.field("features").at(i))
+                    if let Some((id, _)) = self.feature(key, &features_at.index(i))
                         && let Some(slot) = available.get_mut(id.index())
                     {
                         *slot = true;
@@ -716,7 +726,8 @@ impl<'c> Validator<'c> {
                        raw: RawValue,
                        fits: fn(&Kind) -> bool,
                        what| {
-            let at = path.field(field).field(key);
+            let section = path.field(field);
+            let at = section.field(key);
             let Some((id, kind)) = v.feature(key, &at) else {
                 return;
             };
@@ -782,8 +793,9 @@ impl<'c> Validator<'c> {
         }
 
         let mut seats = vec![None; n];
+        let seats_at = path.field("seats");
         for (key, count) in &plan.seats {
-            let at = path.field("seats").field(key);
+            let at = seats_at.field(key);
             let Some((id, kind)) = self.feature(key, &at) else {
                 continue;
             };
@@ -814,14 +826,15 @@ impl<'c> Validator<'c> {
 
     /// Types each template's values and flattens parent chains (child entries win).
     fn templates(&mut self, tenant: &Tenant, names: &Names<'_>) -> Vec<CompiledTemplate> {
-        let path = Path::root().field("templates");
+        let path = At::Root;
+        let path = path.field("templates");
         let mut own: Vec<Assignments> = Vec::with_capacity(names.order.len());
         let mut parents: Vec<Vec<usize>> = Vec::with_capacity(names.order.len());
         for &i in &names.order {
             let Some(t) = tenant.templates.get(i) else {
                 continue;
             };
-            let at = path.at(&t.id);
+            let at = path.key(t.id.as_str());
             own.push(self.assignments(&t.values, &at.field("values")));
             let parent = t.parent.as_ref().and_then(|p| {
                 names.resolve(
@@ -848,7 +861,7 @@ impl<'c> Validator<'c> {
                     let names_in_cycle: Vec<String> = cycle.iter().map(|&i| id_of(i)).collect();
                     let first = names_in_cycle.first().cloned().unwrap_or_default();
                     self.problems.push(
-                        path.at(first).field("parent"),
+                        path.key(&first).field("parent"),
                         Problem::TemplateCycle(names_in_cycle),
                     );
                     return Vec::new();
@@ -884,10 +897,11 @@ impl<'c> Validator<'c> {
             .collect()
     }
 
-    fn endpoints(&mut self, user: &crate::model::User, path: &Path) -> Vec<Endpoint> {
+    fn endpoints(&mut self, user: &crate::model::User, path: &At<'_>) -> Vec<Endpoint> {
         let mut out = Vec::with_capacity(user.endpoints.len());
+        let endpoints_at = path.field("endpoints");
         for (i, e) in user.endpoints.iter().enumerate() {
-            let at = path.field("endpoints").at(i);
+            let at = endpoints_at.index(i);
             if e.id.is_empty() {
                 self.problems
                     .push(at.field("id"), Problem::EmptyId { what: "endpoint" });
