@@ -5,8 +5,6 @@
 //! the size of the input (plus sorting), and nothing recurses on user data, so hostile input
 //! cannot make it loop, overflow the stack or panic.
 
-use std::collections::BTreeMap;
-
 use crate::catalog::{Catalog, FeatureId};
 use crate::error::{At, Path, Problem, Problems, ValidationErrors};
 use crate::graph::dependency_order;
@@ -334,17 +332,25 @@ pub fn validate_against(
     let sources = template_sources(&department_entries, &role_entries, &mut user_entries);
 
     let mut device_entries = Vec::with_capacity(devices.order.len());
+    // A user's devices usually sit together: remember the last owner found.
+    let mut last_owner: Option<(&str, u32)> = None;
     for &i in &devices.order {
         let Some(d) = tenant.devices.get(i) else {
             continue;
         };
         let path = devices_at.key(d.id.as_str());
-        let owner = users.resolve(
-            d.owner.as_str(),
-            "user",
-            &path.field("owner"),
-            &mut v.problems,
-        );
+        let owner = match last_owner {
+            Some((id, handle)) if id == d.owner.as_str() => Some(handle),
+            _ => users.resolve(
+                d.owner.as_str(),
+                "user",
+                &path.field("owner"),
+                &mut v.problems,
+            ),
+        };
+        if let Some(handle) = owner {
+            last_owner = Some((d.owner.as_str(), handle));
+        }
         let version = match d.version.parse() {
             Ok(version) => Some(version),
             Err(_) => {
@@ -537,14 +543,15 @@ fn list_key(list: &ListValue) -> Option<&std::collections::BTreeSet<String>> {
 
 /// Ids of one collection, interned in id (byte) order.
 struct Names<'a> {
-    /// id -> dense handle (position in id order).
-    handles: BTreeMap<&'a str, u32>,
+    /// The kept ids, sorted: an id's position is its dense handle.
+    sorted: Vec<&'a str>,
     /// Document positions of the kept entries, in id order.
     order: Vec<usize>,
 }
 
 impl<'a> Names<'a> {
-    /// Interns the ids of `items`; empty and repeated ids are reported and the entry skipped.
+    /// Interns the ids of `items`; empty and repeated ids are reported (in document order) and
+    /// the entry skipped, keeping the first of repeated ids.
     fn new<T>(
         items: &'a [T],
         id: impl Fn(&'a T) -> &'a str,
@@ -564,16 +571,30 @@ impl<'a> Names<'a> {
                 },
             );
             return Names {
-                handles: BTreeMap::new(),
+                sorted: Vec::new(),
                 order: Vec::new(),
             };
         }
-        let mut first: BTreeMap<&'a str, usize> = BTreeMap::new();
-        for (i, item) in items.iter().enumerate() {
-            let key = id(item);
+        // Sorting is cheap when the document already lists entries in id order, as exports do.
+        let mut keyed: Vec<(&'a str, usize)> = items.iter().map(&id).zip(0..).collect();
+        keyed.sort_unstable();
+        let mut rejected: Vec<usize> = Vec::new();
+        let mut sorted = Vec::with_capacity(keyed.len());
+        let mut order = Vec::with_capacity(keyed.len());
+        for (key, position) in keyed {
+            if key.is_empty() || sorted.last() == Some(&key) {
+                rejected.push(position);
+            } else {
+                sorted.push(key);
+                order.push(position);
+            }
+        }
+        rejected.sort_unstable();
+        for position in rejected {
+            let key = items.get(position).map(&id).unwrap_or_default();
             if key.is_empty() {
-                problems.push(path.index(i), Problem::EmptyId { what });
-            } else if first.contains_key(key) {
+                problems.push(path.index(position), Problem::EmptyId { what });
+            } else {
                 problems.push(
                     path.key(key),
                     Problem::Duplicate {
@@ -581,21 +602,16 @@ impl<'a> Names<'a> {
                         id: key.to_owned(),
                     },
                 );
-            } else {
-                first.insert(key, i);
             }
         }
-        let mut handles = BTreeMap::new();
-        let mut order = Vec::with_capacity(first.len());
-        for (n, (key, position)) in first.into_iter().enumerate() {
-            handles.insert(key, u32::try_from(n).unwrap_or(u32::MAX));
-            order.push(position);
-        }
-        Names { handles, order }
+        Names { sorted, order }
     }
 
     fn get(&self, id: &str) -> Option<u32> {
-        self.handles.get(id).copied()
+        self.sorted
+            .binary_search(&id)
+            .ok()
+            .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
     }
 
     /// The handle of `id`, or a reported `Unknown` problem at `path`.
@@ -974,7 +990,7 @@ fn check_endpoint_overlaps(users: &[UserEntry], problems: &mut Problems) {
                 .map(move |e| (e.kind, e.id.as_str(), e.from, end(e), u))
         })
         .collect();
-    all.sort();
+    all.sort_unstable();
     let mut open: Option<(EndpointKind, &str, i128, usize)> = None; // kind, id, end, user
     for &(kind, id, from, to, u) in &all {
         match open {
