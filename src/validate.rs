@@ -78,48 +78,12 @@ pub fn validate_against(
         .map(|(_, f)| v.setting(f.default().clone()))
         .collect();
 
-    let templates = Names::new(
-        &tenant.templates,
-        |t| t.id.as_str(),
-        "template",
-        "templates",
-        &mut v.problems,
-    );
-    let departments = Names::new(
-        &tenant.departments,
-        |d| d.id.as_str(),
-        "department",
-        "departments",
-        &mut v.problems,
-    );
-    let roles = Names::new(
-        &tenant.roles,
-        |r| r.id.as_str(),
-        "role",
-        "roles",
-        &mut v.problems,
-    );
-    let groups = Names::new(
-        &tenant.groups,
-        |g| g.id.as_str(),
-        "group",
-        "groups",
-        &mut v.problems,
-    );
-    let users = Names::new(
-        &tenant.users,
-        |u| u.id.as_str(),
-        "user",
-        "users",
-        &mut v.problems,
-    );
-    let devices = Names::new(
-        &tenant.devices,
-        |d| d.id.as_str(),
-        "device",
-        "devices",
-        &mut v.problems,
-    );
+    let templates = Names::of(&tenant.templates, &mut v.problems);
+    let departments = Names::of(&tenant.departments, &mut v.problems);
+    let roles = Names::of(&tenant.roles, &mut v.problems);
+    let groups = Names::of(&tenant.groups, &mut v.problems);
+    let users = Names::of(&tenant.users, &mut v.problems);
+    let devices = Names::of(&tenant.devices, &mut v.problems);
 
     if let Some(code) = &tenant.home_country_code
         && !is_digits(code, 1, 3)
@@ -549,18 +513,43 @@ struct Names<'a> {
     order: Vec<usize>,
 }
 
+/// A top-level collection of the document whose entries have ids.
+trait Entry {
+    /// The entry's kind, for messages (`user`).
+    const WHAT: &'static str;
+    /// The collection's field in the document (`users`).
+    const FIELD: &'static str;
+    fn id(&self) -> &str;
+}
+
+macro_rules! entries {
+    ($($type:ty => $what:literal in $field:literal;)*) => {$(
+        impl Entry for $type {
+            const WHAT: &'static str = $what;
+            const FIELD: &'static str = $field;
+            fn id(&self) -> &str {
+                self.id.as_str()
+            }
+        }
+    )*};
+}
+
+entries! {
+    crate::model::Template => "template" in "templates";
+    crate::model::Department => "department" in "departments";
+    crate::model::Role => "role" in "roles";
+    crate::model::Group => "group" in "groups";
+    crate::model::User => "user" in "users";
+    crate::model::Device => "device" in "devices";
+}
+
 impl<'a> Names<'a> {
     /// Interns the ids of `items`; empty and repeated ids are reported (in document order) and
     /// the entry skipped, keeping the first of repeated ids.
-    fn new<T>(
-        items: &'a [T],
-        id: impl Fn(&'a T) -> &'a str,
-        what: &'static str,
-        field: &str,
-        problems: &mut Problems,
-    ) -> Names<'a> {
+    fn of<T: Entry>(items: &'a [T], problems: &mut Problems) -> Names<'a> {
+        let what = T::WHAT;
         let path = At::Root;
-        let path = path.field(field);
+        let path = path.field(T::FIELD);
         if items.len() > u32::MAX as usize {
             problems.push(
                 path,
@@ -576,7 +565,7 @@ impl<'a> Names<'a> {
             };
         }
         // Sorting is cheap when the document already lists entries in id order, as exports do.
-        let mut keyed: Vec<(&'a str, usize)> = items.iter().map(&id).zip(0..).collect();
+        let mut keyed: Vec<(&'a str, usize)> = items.iter().map(T::id).zip(0..).collect();
         keyed.sort_unstable();
         let mut rejected: Vec<usize> = Vec::new();
         let mut sorted = Vec::with_capacity(keyed.len());
@@ -591,7 +580,7 @@ impl<'a> Names<'a> {
         }
         rejected.sort_unstable();
         for position in rejected {
-            let key = items.get(position).map(&id).unwrap_or_default();
+            let key = items.get(position).map(T::id).unwrap_or_default();
             if key.is_empty() {
                 problems.push(path.index(position), Problem::EmptyId { what });
             } else {
@@ -759,15 +748,7 @@ impl<'c> Validator<'c> {
                 return;
             }
             // A plan universe is a ceiling, not a user's list: list size bounds do not apply.
-            let kind = match kind {
-                Kind::List { items, .. } => Kind::List {
-                    items: items.clone(),
-                    max_entries: None,
-                    max_chars: None,
-                },
-                other => other.clone(),
-            };
-            match kind.parse(&raw) {
+            match kind.without_size_bounds().parse(&raw) {
                 Ok(value) => {
                     let setting = v.setting(value);
                     if let Some(slot) = caps.get_mut(id.index()) {

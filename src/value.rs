@@ -438,6 +438,19 @@ impl Kind {
         }
     }
 
+    /// This kind without a list's size bounds (`max_entries`, `max_chars`): for values that are
+    /// ceilings or merges rather than one admin's entry, such as a plan's list universe.
+    pub fn without_size_bounds(&self) -> Kind {
+        match self {
+            Kind::List { items, .. } => Kind::List {
+                items: items.clone(),
+                max_entries: None,
+                max_chars: None,
+            },
+            other => other.clone(),
+        }
+    }
+
     /// The least permissive value.
     pub fn bottom(&self) -> Value {
         match self {

@@ -98,14 +98,7 @@ fn plan_cap(t: &Tenant, kind: &Kind, key: &str) -> Option<Value> {
         .or_else(|| t.plan.choices.get(key).map(|o| RawValue::Text(o.clone())))
         .or_else(|| t.plan.lists.get(key).map(|l| RawValue::List(l.clone())))?;
     // A plan universe is a ceiling, not a user's list: list size bounds do not apply.
-    let kind = match kind {
-        Kind::List { items, .. } => Kind::List {
-            items: items.clone(),
-            max_entries: None,
-            max_chars: None,
-        },
-        other => other.clone(),
-    };
+    let kind = kind.without_size_bounds();
     Some(
         kind.parse(&raw)
             .unwrap_or_else(|e| panic!("plan cap of {key}: {e}")),

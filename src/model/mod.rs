@@ -128,26 +128,51 @@ impl Serialize for CatalogSource {
 
 impl<'de> Deserialize<'de> for CatalogSource {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct SourceVisitor;
-        impl<'de> Visitor<'de> for SourceVisitor {
-            type Value = CatalogSource;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("\"standard\" or a catalog object")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<CatalogSource, E> {
-                if v == "standard" {
-                    Ok(CatalogSource::Standard)
-                } else {
-                    Err(E::invalid_value(de::Unexpected::Str(v), &self))
-                }
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<CatalogSource, A::Error> {
-                CatalogDef::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(CatalogSource::Custom)
+        Ok(word_or(deserializer, "standard", "a catalog object")?
+            .map_or(CatalogSource::Standard, CatalogSource::Custom))
+    }
+}
+
+/// Reads a field that is either one fixed `word` (`"all"`, `"tenant"`, `"standard"`) or a `T`
+/// written as an array or an object; `None` stands for the word.
+pub(crate) fn word_or<'de, D, T>(
+    deserializer: D,
+    word: &'static str,
+    otherwise: &'static str,
+) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct WordOr<T> {
+        word: &'static str,
+        otherwise: &'static str,
+        value: std::marker::PhantomData<T>,
+    }
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for WordOr<T> {
+        type Value = Option<T>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "\"{}\" or {}", self.word, self.otherwise)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<T>, E> {
+            if v == self.word {
+                Ok(None)
+            } else {
+                Err(E::invalid_value(de::Unexpected::Str(v), &self))
             }
         }
-        deserializer.deserialize_any(SourceVisitor)
+        fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Option<T>, A::Error> {
+            T::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Some)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
+            T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
+        }
     }
+    deserializer.deserialize_any(WordOr {
+        word,
+        otherwise,
+        value: std::marker::PhantomData,
+    })
 }
 
 /// The kind of a tenant telephone number.

@@ -1,6 +1,5 @@
 //! Tenant policy, templates, departments, roles and groups (SPEC §2, §3.3, §9).
 
-use serde::de::{self, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::{DepartmentId, GroupId, RoleId, TemplateId, UserId, Values};
@@ -84,25 +83,12 @@ impl Serialize for AdminScope {
 
 impl<'de> Deserialize<'de> for AdminScope {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ScopeVisitor;
-        impl<'de> Visitor<'de> for ScopeVisitor {
-            type Value = AdminScope;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("\"tenant\" or an array of department and role ids")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<AdminScope, E> {
-                if v == "tenant" {
-                    Ok(AdminScope::Tenant)
-                } else {
-                    Err(E::invalid_value(de::Unexpected::Str(v), &self))
-                }
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<AdminScope, A::Error> {
-                Vec::<String>::deserialize(de::value::SeqAccessDeserializer::new(seq))
-                    .map(AdminScope::Units)
-            }
-        }
-        deserializer.deserialize_any(ScopeVisitor)
+        Ok(super::word_or(
+            deserializer,
+            "tenant",
+            "an array of department and role ids",
+        )?
+        .map_or(AdminScope::Tenant, AdminScope::Units))
     }
 }
 

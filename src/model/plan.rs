@@ -1,7 +1,6 @@
 //! What the tenant bought (SPEC §2, §3.2 layer 5, §5).
 
 use indexmap::IndexMap;
-use serde::de::{self, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::PlanId;
@@ -80,24 +79,9 @@ impl Serialize for Availability {
 
 impl<'de> Deserialize<'de> for Availability {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct AvailabilityVisitor;
-        impl<'de> Visitor<'de> for AvailabilityVisitor {
-            type Value = Availability;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("\"all\" or an array of feature keys")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Availability, E> {
-                if v == "all" {
-                    Ok(Availability::All)
-                } else {
-                    Err(E::invalid_value(de::Unexpected::Str(v), &self))
-                }
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Availability, A::Error> {
-                Vec::<String>::deserialize(de::value::SeqAccessDeserializer::new(seq))
-                    .map(Availability::Only)
-            }
-        }
-        deserializer.deserialize_any(AvailabilityVisitor)
+        Ok(
+            super::word_or(deserializer, "all", "an array of feature keys")?
+                .map_or(Availability::All, Availability::Only),
+        )
     }
 }
