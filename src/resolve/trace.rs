@@ -5,6 +5,9 @@
 
 use std::fmt;
 
+use serde::Serialize;
+use serde::ser::{SerializeMap, SerializeStruct, Serializer};
+
 use super::Observer;
 use crate::catalog::{FeatureId, MergeRule};
 use crate::entitlements::{ListPool, decode};
@@ -13,7 +16,8 @@ use crate::model::{DepartmentId, PlanId, RoleId, TemplateId, UserId};
 use crate::value::{Kind, Value};
 
 /// A resolution layer of SPEC §3.2, in pipeline order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Layer {
     /// 1. The catalog default.
@@ -33,7 +37,8 @@ pub enum Layer {
 }
 
 /// What brought a template to the user.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Via {
     /// Membership of a department.
@@ -52,7 +57,8 @@ impl fmt::Display for Via {
 }
 
 /// Who or what a step came from.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Origin {
     /// The catalog's default.
@@ -84,7 +90,8 @@ pub enum Origin {
 }
 
 /// What a step did to the value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Effect {
     /// Gave the value (default, policy, a single template, an override).
@@ -135,6 +142,27 @@ pub struct Step {
 /// Steps are in pipeline order; within the template layer, sources follow the user's
 /// departments then roles, each in id order. `Display` renders short English:
 /// `max_channels = 2: template "sales" (department sales) sets 4; plan "starter" caps it at 2`.
+/// Serde writes it as JSON for admin tools:
+///
+/// ```
+/// use pbx_entitlements::{model::Tenant, validate, Resolver};
+///
+/// let tenant: Tenant = serde_json::from_str(r#"{
+///     "version": 1, "tenant": "acme",
+///     "plan": {"id": "starter", "features": "all", "limits": {"max_channels": 2}},
+///     "users": [{"id": "alice", "overrides": {"max_channels": 4}}]
+/// }"#)?;
+/// let index = validate(&tenant)?;
+/// let trace = Resolver::new(&index).explain("alice", "max_channels").unwrap();
+/// let json = serde_json::to_value(&trace)?;
+/// assert_eq!(json["value"], 2);
+/// assert_eq!(json["steps"][1]["layer"], "override");
+/// assert_eq!(json["steps"][1]["origin"], "admin");
+/// assert_eq!(json["steps"][2]["effect"], "capped");
+/// assert_eq!(json["steps"][2]["origin"]["plan"], "starter");
+/// assert_eq!(json["text"], "max_channels = 2: an admin override sets 4; plan \"starter\" caps it at 2");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Trace {
     /// The user.
@@ -195,6 +223,39 @@ impl Trace {
                 _ => write!(f, "off because a requirement is unmet"),
             },
         }
+    }
+}
+
+/// Serialises as `{"user", "feature", "value", "steps": [{"layer", "origin", "value",
+/// "effect"}], "text"}`, values in the interchange shape of the feature's kind and `text` the
+/// English rendering.
+impl Serialize for Trace {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        struct Steps<'a>(&'a Trace);
+        impl Serialize for Steps<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_seq(self.0.steps.iter().map(|step| StepOut(self.0, step)))
+            }
+        }
+        struct StepOut<'a>(&'a Trace, &'a Step);
+        impl Serialize for StepOut<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let StepOut(trace, step) = self;
+                let mut map = serializer.serialize_map(Some(4))?;
+                map.serialize_entry("layer", &step.layer)?;
+                map.serialize_entry("origin", &step.origin)?;
+                map.serialize_entry("value", &trace.kind.render(&step.value))?;
+                map.serialize_entry("effect", &step.effect)?;
+                map.end()
+            }
+        }
+        let mut out = serializer.serialize_struct("Trace", 5)?;
+        out.serialize_field("user", &self.user)?;
+        out.serialize_field("feature", &self.key)?;
+        out.serialize_field("value", &self.kind.render(&self.value))?;
+        out.serialize_field("steps", &Steps(self))?;
+        out.serialize_field("text", &self.to_string())?;
+        out.end()
     }
 }
 
