@@ -191,6 +191,12 @@ pub enum Problem {
         /// The other primary endpoint id.
         other: String,
     },
+    /// A self-service gate that users could switch off themselves.
+    #[error("the self-service gate `{0}` cannot itself be user-adjustable")]
+    AdjustableGate(String),
+    /// A setting this version of the crate does not apply yet.
+    #[error("{0} is not supported yet")]
+    Unsupported(&'static str),
     /// A version string that is not `major.minor.patch`.
     #[error("`{0}` is not a version of the form major.minor.patch")]
     BadVersion(String),

@@ -401,9 +401,16 @@ impl CatalogDef {
                     );
                     None
                 }
-                Some(id) => match features.get(id.index()).map(|f: &Feature| &f.kind) {
-                    Some(Kind::Toggle) => Some(id),
-                    Some(other) => {
+                Some(id) => match features
+                    .get(id.index())
+                    .map(|f: &Feature| (&f.kind, f.adjustable))
+                {
+                    Some((Kind::Toggle, true)) => {
+                        problems.push(path, Problem::AdjustableGate(key.clone()));
+                        None
+                    }
+                    Some((Kind::Toggle, false)) => Some(id),
+                    Some((other, _)) => {
                         problems.push(
                             path,
                             Problem::WrongKind {

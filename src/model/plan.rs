@@ -27,7 +27,8 @@ pub struct Plan {
     /// Seats bought for seat-licensed toggles (editions, modules).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub seats: IndexMap<String, u32>,
-    /// Whether seat counts are enforced at resolution (§5); if not, they are only reported.
+    /// Whether seat counts are enforced at resolution (§5). Enforcement is not applied by this
+    /// version of the crate, so validation refuses `true` rather than over-grant paid features.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub enforce_seats: bool,
 }

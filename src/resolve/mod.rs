@@ -8,7 +8,8 @@
 //! 4. an admin override replaces it;
 //! 5. ceilings meet it: the plan (a feature not bought is off, limits, choices and lists are
 //!    capped; restriction toggles are never removed) and the tenant lock (a locked feature keeps
-//!    the policy value; the plan still wins over a lock);
+//!    the policy value; the plan still wins over a lock). Seat counts (§5) are not applied yet;
+//!    validation refuses a plan that asks for their enforcement;
 //! 6. the user's own preference meets it, for user-adjustable, unlocked features while the
 //!    self-service gate is on: it can only lower;
 //! 7. requirements, in dependency order: an unmet requirement turns `f` off.
@@ -105,6 +106,8 @@ pub struct Resolver<'i> {
     templates: Vec<Box<[(usize, i64)]>>,
     /// Features with requirements, each after the features it requires.
     requirement_order: Vec<usize>,
+    /// The self-service gate and everything it requires, each after what it requires.
+    gate_closure: Vec<usize>,
     gate: Option<usize>,
     /// The packed base levels: the row of a user no template, override or preference names.
     base_words: Box<[u64]>,
@@ -208,6 +211,29 @@ impl<'i> Resolver<'i> {
         let table = combos.into_table();
         let shared: Arc<[ListValue]> = Arc::from(table.values());
 
+        let gate = catalog.self_service_gate().map(FeatureId::index);
+        let mut in_closure = vec![false; features.len()];
+        let mut stack: Vec<usize> = gate.into_iter().collect();
+        while let Some(f) = stack.pop() {
+            if let Some(seen) = in_closure.get_mut(f)
+                && !*seen
+            {
+                *seen = true;
+                stack.extend(
+                    features
+                        .get(f)
+                        .into_iter()
+                        .flat_map(|p| p.requires.iter().map(|r| r.0)),
+                );
+            }
+        }
+        let gate_closure = catalog
+            .requirement_order()
+            .iter()
+            .map(|id| id.index())
+            .filter(|&f| in_closure.get(f).copied().unwrap_or(false))
+            .collect();
+
         let requirement_order = catalog
             .requirement_order()
             .iter()
@@ -241,9 +267,10 @@ impl<'i> Resolver<'i> {
             features,
             templates,
             requirement_order,
+            gate_closure,
             no_lists: Arc::from(Vec::new()),
             scratch: Mutex::new(Scratch::new(n)),
-            gate: catalog.self_service_gate().map(FeatureId::index),
+            gate,
         }
     }
 
@@ -431,6 +458,59 @@ impl<'i> Resolver<'i> {
         )
     }
 
+    /// The first requirement of `p` that the levels given by `level_of` do not meet.
+    fn unmet<'p>(
+        &self,
+        p: &'p Prepared,
+        level_of: impl Fn(usize) -> Option<i64>,
+        combos: &Combos<'_>,
+    ) -> Option<&'p (usize, Need)> {
+        p.requires.iter().find(|(target, need)| {
+            let Some(have) = level_of(*target) else {
+                return true;
+            };
+            let target_is_list = self.features.get(*target).is_some_and(|t| t.list);
+            !match *need {
+                Need::On { off } => have != off,
+                Need::AtLeast(min) if target_is_list => combos.permits(have, min),
+                Need::AtLeast(min) => have >= min,
+            }
+        })
+    }
+
+    /// Whether the user's self-service gate is on (layer 6): its value after ceilings, with its
+    /// own requirements (layer 7) applied first, since an unmet requirement turns it off. The
+    /// gate is never user-adjustable (the catalog refuses that), so preferences cannot move it.
+    /// A catalog without a gate lets users lower every adjustable feature: a preference only
+    /// ever lowers, so no right is granted by its absence.
+    fn gate_on(&self, levels: &[i64], combos: &Combos<'_>) -> bool {
+        let Some(gate) = self.gate else {
+            return true;
+        };
+        // The gate's requirement closure, dependencies first; usually just the gate.
+        let mut forced_off: Vec<usize> = Vec::new();
+        for &c in &self.gate_closure {
+            let Some(p) = self.features.get(c) else {
+                continue;
+            };
+            let level_of = |t: usize| {
+                let p = self.features.get(t)?;
+                if forced_off.contains(&t) {
+                    Some(p.off)
+                } else {
+                    levels.get(t).copied()
+                }
+            };
+            if level_of(c) != Some(p.off) && self.unmet(p, level_of, combos).is_some() {
+                forced_off.push(c);
+            }
+        }
+        match (self.features.get(gate), levels.get(gate)) {
+            (Some(p), Some(&level)) => level != p.off && !forced_off.contains(&gate),
+            _ => false,
+        }
+    }
+
     /// How a trace names an unmet requirement: the feature and, for "at least", the level.
     fn requirement_origin(&self, target: usize, need: Need) -> Origin {
         let catalog = &self.index.catalog;
@@ -555,9 +635,7 @@ impl<'i> Resolver<'i> {
         }
 
         // 6. Self-preferences: only lower, only adjustable and unlocked, only behind the gate.
-        let gate_on = self.gate.is_none_or(
-            |g| matches!((self.features.get(g), levels.get(g)), (Some(p), Some(l)) if *l != p.off),
-        );
+        let gate_on = self.gate_on(levels, combos);
         for &(f, preference) in self.index.preference_levels(user) {
             let (Some(p), Some(level)) = (self.features.get(f), levels.get_mut(f)) else {
                 continue;
@@ -597,17 +675,7 @@ impl<'i> Resolver<'i> {
             if current == p.off {
                 continue;
             }
-            let unmet = p.requires.iter().find(|(target, need)| {
-                let Some(&have) = levels.get(*target) else {
-                    return true;
-                };
-                let target_is_list = self.features.get(*target).is_some_and(|t| t.list);
-                !match *need {
-                    Need::On { off } => have != off,
-                    Need::AtLeast(min) if target_is_list => combos.permits(have, min),
-                    Need::AtLeast(min) => have >= min,
-                }
-            });
+            let unmet = self.unmet(p, |t| levels.get(t).copied(), combos);
             if let (Some(&(target, need)), Some(level)) = (unmet, levels.get_mut(f)) {
                 *level = p.off;
                 touched.push(f);

@@ -202,7 +202,8 @@ pub fn valid_plan() -> BoxedStrategy<Plan> {
         option::of(select(&["none", "own", "all"][..])),
         option::of(subsequence(&["48", "49", "420"][..], 0..=3)),
         option::of(0u32..=10),
-        any::<bool>(),
+        // Seat enforcement is refused by validation until seats are applied.
+        Just(false),
     )
         .prop_map(
             |(id, features, channels, replay, countries, seats, enforce_seats)| {

@@ -1,0 +1,84 @@
+//! Edge cases found in review, pinned so they stay fixed.
+
+use pbx_entitlements::model::Tenant;
+use pbx_entitlements::{Catalog, FeatureDef, Problem, Resolver, validate};
+
+fn tenant(json: &str) -> Tenant {
+    serde_json::from_str(json).expect("test document parses")
+}
+
+/// §3.2 layer 6 reads the *effective* gate: a gate whose own requirement is unmet is off, so
+/// the user's preferences are ignored.
+#[test]
+fn a_gate_turned_off_by_its_requirement_blocks_preferences() {
+    let doc = r#"{
+        "version": 1, "tenant": "t",
+        "catalog": {
+            "features": [
+                {"key": "portal", "kind": "toggle"},
+                {"key": "edit_settings", "kind": "toggle", "requires": [{"feature": "portal"}]},
+                {"key": "chat", "kind": "toggle", "adjustable": true}
+            ],
+            "self_service_gate": "edit_settings"
+        },
+        "plan": {"id": "p", "features": "all"},
+        "users": [{"id": "u", "overrides": {"edit_settings": true, "chat": true},
+                   "preferences": {"chat": false}}]
+    }"#;
+    let index = validate(&tenant(doc)).unwrap();
+    let resolver = Resolver::new(&index);
+    let u = resolver.user("u").unwrap();
+    assert_eq!(u.toggle("edit_settings"), Some(false));
+    assert_eq!(u.toggle("chat"), Some(true));
+    assert_eq!(
+        resolver.explain("u", "chat").unwrap().to_string(),
+        "chat = true: an admin override sets true; \
+         the user's own setting asks for false, ignored: edit_settings is off"
+    );
+
+    // With the requirement met, the same preference applies.
+    let mut met = tenant(doc);
+    met.users[0].overrides.insert("portal".into(), true.into());
+    let index = validate(&met).unwrap();
+    assert_eq!(
+        Resolver::new(&index).user("u").unwrap().toggle("chat"),
+        Some(false)
+    );
+}
+
+/// A gate users could switch off themselves would make layer 6 circular.
+#[test]
+fn the_self_service_gate_cannot_be_adjustable() {
+    let errors = Catalog::builder()
+        .feature(FeatureDef::toggle("edit_settings").adjustable())
+        .self_service_gate("edit_settings")
+        .build()
+        .unwrap_err();
+    assert!(matches!(
+        errors.problems()[0].problem,
+        Problem::AdjustableGate(ref key) if key == "edit_settings"
+    ));
+    assert_eq!(
+        errors.problems()[0].path.as_str(),
+        "catalog.self_service_gate"
+    );
+}
+
+/// Seats are not enforced yet: asking for enforcement is refused rather than silently
+/// granting paid features beyond the seats bought.
+#[test]
+fn seat_enforcement_is_refused_until_it_is_applied() {
+    let doc = r#"{
+        "version": 1, "tenant": "t",
+        "plan": {"id": "p", "features": "all", "seats": {"module_crm": 1}, "enforce_seats": true},
+        "users": [{"id": "a", "overrides": {"module_crm": true}},
+                  {"id": "b", "overrides": {"module_crm": true}}]
+    }"#;
+    let errors = validate(&tenant(doc)).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors.problems()[0].path.as_str(), "plan.enforce_seats");
+    assert!(matches!(
+        errors.problems()[0].problem,
+        Problem::Unsupported(_)
+    ));
+}
