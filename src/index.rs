@@ -50,7 +50,8 @@ handles! {
 /// [level](Value::level) for scalar kinds, its handle in the index's list table for lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Setting {
-    pub(crate) value: Value,
+    /// Shared, so templates inheriting a value through a parent chain do not copy it.
+    pub(crate) value: Arc<Value>,
     pub(crate) level: i64,
 }
 

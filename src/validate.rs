@@ -5,6 +5,8 @@
 //! the size of the input (plus sorting), and nothing recurses on user data, so hostile input
 //! cannot make it loop, overflow the stack or panic.
 
+use std::collections::BTreeMap;
+
 use crate::catalog::{Catalog, FeatureId};
 use crate::error::{At, Path, Problem, Problems, ValidationErrors};
 use crate::graph::dependency_order;
@@ -364,6 +366,10 @@ pub fn validate_against(
     Ok(index)
 }
 
+/// The most template values, summed over all templates after applying their parents, that a
+/// tenant may have (a million-user tenant with a few thousand templates needs far fewer).
+const MAX_TEMPLATE_VALUES: usize = 4_000_000;
+
 /// Lays out every user's template sources in one array, in user order, with the priority each
 /// department and role has in a `Ranked` merge: lowest rank first, ties broken by id (byte
 /// order), departments before roles of the same rank and id.
@@ -477,21 +483,37 @@ fn assign_list_handles(index: &mut TenantIndex) {
         settings.extend(user.overrides.iter_mut().map(|(_, s)| s));
         settings.extend(user.preferences.iter_mut().map(|(_, s)| s));
     }
-    let mut sorted: Vec<&ListValue> = settings
+    // Settings inherited through template parents share one allocation: number each shared
+    // value once. The address only groups equal allocations; handles follow list order.
+    let mut shared: Vec<(usize, Arc<Value>)> = settings
         .iter()
-        .filter_map(|s| match &s.value {
-            Value::List(list) => Some(list),
+        .filter(|s| matches!(*s.value, Value::List(_)))
+        .map(|s| (Arc::as_ptr(&s.value) as usize, Arc::clone(&s.value)))
+        .collect();
+    shared.sort_unstable_by_key(|(address, _)| *address);
+    shared.dedup_by_key(|(address, _)| *address);
+    let mut lists: Vec<(&ListValue, usize)> = shared
+        .iter()
+        .filter_map(|(address, value)| match &**value {
+            Value::List(list) => Some((list, *address)),
             _ => None,
         })
         .collect();
-    sorted.sort_by(|a, b| list_key(a).cmp(&list_key(b)));
+    lists.sort_by(|a, b| list_key(a.0).cmp(&list_key(b.0)));
     let mut table = ListTable::with_bounds();
-    for list in sorted {
-        table.intern(list);
+    let mut handle_of: BTreeMap<usize, i64> = BTreeMap::new();
+    let mut previous: Option<(&ListValue, i64)> = None;
+    for (list, address) in lists {
+        let handle = match previous {
+            Some((last, handle)) if last == list => handle,
+            _ => table.intern(list),
+        };
+        previous = Some((list, handle));
+        handle_of.insert(address, handle);
     }
     for setting in settings {
-        if let Value::List(list) = &setting.value {
-            setting.level = table.find(list).unwrap_or_default();
+        if let Some(&handle) = handle_of.get(&(Arc::as_ptr(&setting.value) as usize)) {
+            setting.level = handle;
         }
     }
     index.lists = table;
@@ -656,7 +678,10 @@ impl<'c> Validator<'c> {
     /// [`assign_list_handles`], once every list of the tenant is known.
     fn setting(&mut self, value: Value) -> Setting {
         let level = value.level().unwrap_or_default();
-        Setting { value, level }
+        Setting {
+            value: Arc::new(value),
+            level,
+        }
     }
 
     /// Values keyed by feature key, typed and sorted by feature.
@@ -874,13 +899,28 @@ impl<'c> Validator<'c> {
                 }
             };
         let mut flat: Vec<Option<Assignments>> = vec![None; own.len()];
+        let mut inherited = 0usize;
         for ix in order {
             let parent_values = parents
                 .get(ix)
                 .and_then(|p| p.first())
-                .and_then(|&p| flat.get(p).cloned().flatten())
-                .unwrap_or_default();
-            let values = overlay(&parent_values, own.get(ix).map_or(&[][..], Vec::as_slice));
+                .and_then(|&p| flat.get(p).and_then(Option::as_ref))
+                .map_or(&[][..], Vec::as_slice);
+            let values = overlay(parent_values, own.get(ix).map_or(&[][..], Vec::as_slice));
+            // Long parent chains over many features could otherwise make a small document
+            // expand without bound.
+            inherited = inherited.saturating_add(values.len());
+            if inherited > MAX_TEMPLATE_VALUES {
+                self.problems.push(
+                    path,
+                    Problem::TooMany {
+                        what: "template values after applying parents",
+                        count: inherited,
+                        max: MAX_TEMPLATE_VALUES,
+                    },
+                );
+                return Vec::new();
+            }
             if let Some(slot) = flat.get_mut(ix) {
                 *slot = Some(values);
             }
