@@ -216,7 +216,7 @@ impl FeatureRef for String {
 /// assert_eq!(e.restriction("only_own_logs"), Some(true)); // restricting by default
 /// # Ok::<(), pbx_entitlements::ValidationErrors>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Entitlements {
     layout: Arc<Layout>,
     lists: ListPool,
@@ -303,9 +303,13 @@ impl Entitlements {
 
     /// Whether the feature is in effect: its value is not its kind's off value (§3.1).
     pub fn is_on(&self, feature: impl FeatureRef) -> bool {
-        self.level(feature)
-            .map(|(_, kind, level)| decode(kind, level, &self.lists) != kind.off())
-            .unwrap_or(false)
+        match self.level(feature) {
+            Some((_, Kind::List { .. }, handle)) => {
+                self.lists.get(handle).is_some_and(|list| !list.is_empty())
+            }
+            Some((_, kind, level)) => kind.off().level() != Some(level),
+            None => false,
+        }
     }
 
     /// Every feature with its value, in catalog order.
@@ -321,6 +325,18 @@ impl Entitlements {
         std::mem::size_of_val(&*self.words)
     }
 }
+
+/// Equal when they hold the same value for every feature of the same catalog. (Two
+/// resolutions may number their lists differently; values are compared, not storage.)
+impl PartialEq for Entitlements {
+    fn eq(&self, other: &Entitlements) -> bool {
+        let same_catalog = Arc::ptr_eq(self.layout.catalog(), other.layout.catalog())
+            || self.layout.catalog() == other.layout.catalog();
+        same_catalog && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Entitlements {}
 
 impl Serialize for Entitlements {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

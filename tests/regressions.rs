@@ -82,3 +82,26 @@ fn seat_enforcement_is_refused_until_it_is_applied() {
         Problem::Unsupported(_)
     ));
 }
+
+/// Two resolutions may number built lists differently; equality compares values.
+#[test]
+fn entitlements_compare_by_value_across_resolutions() {
+    let doc = r#"{
+        "version": 1, "tenant": "t",
+        "plan": {"id": "p", "features": "all"},
+        "templates": [{"id": "a", "values": {"caller_id_numbers": ["1"]}},
+                      {"id": "b", "values": {"caller_id_numbers": ["2"]}}],
+        "departments": [{"id": "a", "template": "a"}, {"id": "b", "template": "b"}],
+        "users": [{"id": "u1", "departments": ["a", "b"]}, {"id": "u2", "departments": ["a", "b"]}]
+    }"#;
+    let index = validate(&tenant(doc)).unwrap();
+    let resolver = Resolver::new(&index);
+    let alone = resolver.user("u2").unwrap();
+    let together = resolver.tenant().user("u2").unwrap();
+    assert_eq!(alone, together);
+    assert!(alone.is_on("caller_id_numbers"));
+
+    // A different list is a different value.
+    let other = validate(&tenant(&doc.replace(r#"["2"]"#, r#"["3"]"#))).unwrap();
+    assert_ne!(alone, Resolver::new(&other).user("u2").unwrap());
+}
