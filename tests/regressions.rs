@@ -105,3 +105,17 @@ fn entitlements_compare_by_value_across_resolutions() {
     let other = validate(&tenant(&doc.replace(r#"["2"]"#, r#"["3"]"#))).unwrap();
     assert_ne!(alone, Resolver::new(&other).user("u2").unwrap());
 }
+
+/// A key given twice would silently keep the last value: refuse it.
+#[test]
+fn a_feature_key_given_twice_is_refused() {
+    let doc = r#"{
+        "version": 1, "tenant": "t", "plan": {"id": "p", "features": "all"},
+        "users": [{"id": "u", "overrides": {"max_channels": 1, "max_channels": 100}}]
+    }"#;
+    let error = serde_json::from_str::<Tenant>(doc).unwrap_err().to_string();
+    assert!(error.contains("duplicate key `max_channels`"), "{error}");
+    let policy = r#"{"version": 1, "tenant": "t", "plan": {"id": "p", "features": "all"},
+        "policy": {"chat": {"value": true}, "chat": {"value": false}}}"#;
+    assert!(serde_json::from_str::<Tenant>(policy).is_err());
+}

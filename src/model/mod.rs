@@ -22,6 +22,7 @@ mod org;
 mod plan;
 mod user;
 
+use indexmap::IndexMap;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -62,7 +63,11 @@ pub struct Tenant {
     /// What the tenant bought.
     pub plan: Plan,
     /// Tenant-wide values, optionally locked.
-    #[serde(default, skip_serializing_if = "indexmap::IndexMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "indexmap::IndexMap::is_empty",
+        deserialize_with = "unique_keys"
+    )]
     pub policy: indexmap::IndexMap<String, PolicyEntry>,
     /// Named partial assignments of values.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -131,6 +136,33 @@ impl<'de> Deserialize<'de> for CatalogSource {
         Ok(word_or(deserializer, "standard", "a catalog object")?
             .map_or(CatalogSource::Standard, CatalogSource::Custom))
     }
+}
+
+/// Reads a JSON object into an ordered map, refusing a key given twice (plain serde would keep
+/// the last one silently, hiding a conflicting value).
+pub(crate) fn unique_keys<'de, D, V>(deserializer: D) -> Result<IndexMap<String, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct UniqueKeys<V>(std::marker::PhantomData<V>);
+    impl<'de, V: Deserialize<'de>> Visitor<'de> for UniqueKeys<V> {
+        type Value = IndexMap<String, V>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object with distinct keys")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = IndexMap::new();
+            while let Some((key, value)) = map.next_entry::<String, V>()? {
+                if out.contains_key(&key) {
+                    return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
+                }
+                out.insert(key, value);
+            }
+            Ok(out)
+        }
+    }
+    deserializer.deserialize_map(UniqueKeys(std::marker::PhantomData))
 }
 
 /// Reads a field that is either one fixed `word` (`"all"`, `"tenant"`, `"standard"`) or a `T`

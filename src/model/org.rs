@@ -28,7 +28,11 @@ pub struct Template {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<TemplateId>,
     /// The values it sets.
-    #[serde(default, skip_serializing_if = "indexmap::IndexMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "indexmap::IndexMap::is_empty",
+        deserialize_with = "crate::model::unique_keys"
+    )]
     pub values: Values,
 }
 

@@ -16,16 +16,32 @@ pub struct Plan {
     /// Which features are available: `"all"` or an array of keys.
     pub features: Availability,
     /// The maximum of each capped limit feature.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "IndexMap::is_empty",
+        deserialize_with = "crate::model::unique_keys"
+    )]
     pub limits: IndexMap<String, i64>,
     /// The highest option of each capped choice feature.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "IndexMap::is_empty",
+        deserialize_with = "crate::model::unique_keys"
+    )]
     pub choices: IndexMap<String, String>,
     /// The permitted universe of each capped list feature.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "IndexMap::is_empty",
+        deserialize_with = "crate::model::unique_keys"
+    )]
     pub lists: IndexMap<String, Vec<String>>,
     /// Seats bought for seat-licensed toggles (editions, modules).
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "IndexMap::is_empty",
+        deserialize_with = "crate::model::unique_keys"
+    )]
     pub seats: IndexMap<String, u32>,
     /// Whether seat counts are enforced at resolution (§5). Enforcement is not applied by this
     /// version of the crate, so validation refuses `true` rather than over-grant paid features.

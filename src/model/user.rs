@@ -22,10 +22,18 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<RoleId>,
     /// An admin's manual values for this user (§3.2 layer 4).
-    #[serde(default, skip_serializing_if = "indexmap::IndexMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "indexmap::IndexMap::is_empty",
+        deserialize_with = "crate::model::unique_keys"
+    )]
     pub overrides: Values,
     /// The user's own values for user-adjustable features; they can only lower (§3.6).
-    #[serde(default, skip_serializing_if = "indexmap::IndexMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "indexmap::IndexMap::is_empty",
+        deserialize_with = "crate::model::unique_keys"
+    )]
     pub preferences: Values,
     /// Whether template changes no longer reach this user (§3.4).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
