@@ -4,9 +4,10 @@
 
 /// Orders nodes `0..n` so that every node comes after the nodes it depends on.
 ///
-/// `deps(i)` lists the nodes `i` depends on; out-of-range entries are ignored. On a cycle,
-/// returns the nodes of one cycle in dependency order, its first node repeated at the end.
-pub(crate) fn dependency_order<'a, F>(n: usize, deps: F) -> Result<Vec<usize>, Vec<usize>>
+/// `deps(i)` lists the nodes `i` depends on; out-of-range entries are ignored. If there are
+/// cycles, returns one per edge that closes a cycle, each as its nodes in dependency order with
+/// the first repeated at the end, so that every cycle can be reported at once.
+pub(crate) fn dependency_order<'a, F>(n: usize, deps: F) -> Result<Vec<usize>, Vec<Vec<usize>>>
 where
     F: Fn(usize) -> &'a [usize],
 {
@@ -18,6 +19,7 @@ where
     }
     let mut mark = vec![Mark::New; n];
     let mut order = Vec::with_capacity(n);
+    let mut cycles = Vec::new();
     // (node, index of the next dependency to visit)
     let mut stack: Vec<(usize, usize)> = Vec::new();
     for start in 0..n {
@@ -45,7 +47,7 @@ where
                             let mut cycle: Vec<usize> =
                                 stack.iter().skip(from).map(|(v, _)| *v).collect();
                             cycle.push(dep);
-                            return Err(cycle);
+                            cycles.push(cycle);
                         }
                         Some(Mark::Done) | None => {}
                     }
@@ -60,7 +62,11 @@ where
             }
         }
     }
-    Ok(order)
+    if cycles.is_empty() {
+        Ok(order)
+    } else {
+        Err(cycles)
+    }
 }
 
 #[cfg(test)]
@@ -78,9 +84,17 @@ mod tests {
     #[test]
     fn finds_a_cycle() {
         let deps: Vec<Vec<usize>> = vec![vec![1], vec![2], vec![0], vec![]];
-        assert_eq!(dependency_order(4, |i| &deps[i]), Err(vec![0, 1, 2, 0]));
+        assert_eq!(
+            dependency_order(4, |i| &deps[i]),
+            Err(vec![vec![0, 1, 2, 0]])
+        );
         let selfloop: Vec<Vec<usize>> = vec![vec![0]];
-        assert_eq!(dependency_order(1, |i| &selfloop[i]), Err(vec![0, 0]));
+        assert_eq!(dependency_order(1, |i| &selfloop[i]), Err(vec![vec![0, 0]]));
+        let two: Vec<Vec<usize>> = vec![vec![1], vec![0], vec![3], vec![2]];
+        assert_eq!(
+            dependency_order(4, |i| &two[i]),
+            Err(vec![vec![0, 1, 0], vec![2, 3, 2]])
+        );
     }
 
     #[test]

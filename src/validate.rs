@@ -888,13 +888,15 @@ impl<'c> Validator<'c> {
         let order =
             match dependency_order(own.len(), |i| parents.get(i).map_or(&[][..], Vec::as_slice)) {
                 Ok(order) => order,
-                Err(cycle) => {
-                    let names_in_cycle: Vec<String> = cycle.iter().map(|&i| id_of(i)).collect();
-                    let first = names_in_cycle.first().cloned().unwrap_or_default();
-                    self.problems.push(
-                        path.key(&first).field("parent"),
-                        Problem::TemplateCycle(names_in_cycle),
-                    );
+                Err(cycles) => {
+                    for cycle in cycles {
+                        let names_in_cycle: Vec<String> = cycle.iter().map(|&i| id_of(i)).collect();
+                        let first = names_in_cycle.first().cloned().unwrap_or_default();
+                        self.problems.push(
+                            path.key(&first).field("parent"),
+                            Problem::TemplateCycle(names_in_cycle),
+                        );
+                    }
                     return Vec::new();
                 }
             };

@@ -119,3 +119,22 @@ fn a_feature_key_given_twice_is_refused() {
         "policy": {"chat": {"value": true}, "chat": {"value": false}}}"#;
     assert!(serde_json::from_str::<Tenant>(policy).is_err());
 }
+
+/// §8: every problem at once, including every template cycle.
+#[test]
+fn every_template_cycle_is_reported() {
+    let doc = r#"{
+        "version": 1, "tenant": "t", "plan": {"id": "p", "features": "all"},
+        "templates": [{"id": "a", "parent": "b"}, {"id": "b", "parent": "a"},
+                      {"id": "c", "parent": "d"}, {"id": "d", "parent": "c"}]
+    }"#;
+    let errors = validate(&tenant(doc)).unwrap_err();
+    let report: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        report,
+        [
+            "templates[a].parent: template parents form a cycle: a -> b -> a",
+            "templates[c].parent: template parents form a cycle: c -> d -> c",
+        ]
+    );
+}

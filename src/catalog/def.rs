@@ -374,16 +374,18 @@ impl CatalogDef {
                 .into_iter()
                 .filter_map(FeatureId::from_index)
                 .collect(),
-            Err(cycle) => {
-                let names: Vec<String> = cycle
-                    .iter()
-                    .filter_map(|i| features.get(*i).map(|f: &Feature| f.key.clone()))
-                    .collect();
-                let first = names.first().cloned().unwrap_or_default();
-                problems.push(
-                    list_path.at(first).field("requires"),
-                    Problem::RequirementCycle(names),
-                );
+            Err(cycles) => {
+                for cycle in cycles {
+                    let names: Vec<String> = cycle
+                        .iter()
+                        .filter_map(|i| features.get(*i).map(|f: &Feature| f.key.clone()))
+                        .collect();
+                    let first = names.first().cloned().unwrap_or_default();
+                    problems.push(
+                        list_path.at(first).field("requires"),
+                        Problem::RequirementCycle(names),
+                    );
+                }
                 Vec::new()
             }
         };
