@@ -93,6 +93,15 @@ pub(crate) struct ListTable {
     handles: BTreeMap<Option<BTreeSet<String>>, u32>,
 }
 
+/// A total order on lists, for interning and canonical numbering: `Any` first (as `None`),
+/// then sets in set order.
+pub(crate) fn list_key(list: &ListValue) -> Option<&BTreeSet<String>> {
+    match list {
+        ListValue::Any => None,
+        ListValue::Only(items) => Some(items),
+    }
+}
+
 /// The handle of the empty list in every index's table.
 pub(crate) const EMPTY_LIST: i64 = 0;
 
@@ -107,10 +116,7 @@ impl ListTable {
 
     /// The handle of `list`, adding it if it is new.
     pub(crate) fn intern(&mut self, list: &ListValue) -> i64 {
-        let key = match list {
-            ListValue::Any => None,
-            ListValue::Only(items) => Some(items.clone()),
-        };
+        let key = list_key(list).cloned();
         if let Some(h) = self.handles.get(&key) {
             return i64::from(*h);
         }
@@ -122,10 +128,7 @@ impl ListTable {
 
     /// The handle of `list`, if it is in the table.
     pub(crate) fn find(&self, list: &ListValue) -> Option<i64> {
-        let key = match list {
-            ListValue::Any => None,
-            ListValue::Only(items) => Some(items.clone()),
-        };
+        let key = list_key(list).cloned();
         self.handles.get(&key).map(|h| i64::from(*h))
     }
 
@@ -222,6 +225,7 @@ impl<Id> Unit<Id> {
 
 /// The validated reach of a role's delegated administration (§9).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Scope {
     /// The whole tenant.
     Tenant,
@@ -457,8 +461,9 @@ fn find<'a, T>(items: &'a [T], id: &str, key: impl Fn(&'a T) -> &'a str) -> Opti
     items.binary_search_by(|item| key(item).cmp(id)).ok()
 }
 
-fn handle(i: usize) -> u32 {
-    // Validation rejects collections larger than u32::MAX, so this never saturates.
+/// A dense handle from a position. Validation rejects collections larger than `u32::MAX`, so
+/// this never saturates.
+pub(crate) fn handle(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
 }
 

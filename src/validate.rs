@@ -13,7 +13,7 @@ use crate::graph::dependency_order;
 use crate::index::{
     Assignments, CompiledTemplate, DepartmentIx, DeviceEntry, Endpoint, GroupEntry, ListTable,
     PlanCeiling, PolicySlot, RoleEntry, RoleIx, Scope, Setting, SourceRef, TemplateIx, TenantIndex,
-    Unit, UnitIx, UserEntry, UserIx,
+    Unit, UnitIx, UserEntry, UserIx, handle, list_key,
 };
 use crate::model::{
     AdminScope, Availability, CatalogSource, EndpointKind, SCHEMA_VERSION, Tenant, Values,
@@ -442,10 +442,6 @@ fn template_sources(
     sources
 }
 
-fn handle(i: usize) -> u32 {
-    u32::try_from(i).unwrap_or(u32::MAX)
-}
-
 /// Lays out every user's overrides and preferences as (feature, level) in one array, in user
 /// order, so resolving users in order reads memory in order. Run after list handles are set.
 fn user_levels(users: &mut [UserEntry]) -> Vec<(usize, i64)> {
@@ -517,14 +513,6 @@ fn assign_list_handles(index: &mut TenantIndex) {
         }
     }
     index.lists = table;
-}
-
-/// A total order on lists for canonical numbering: `Any` first, then sets in set order.
-fn list_key(list: &ListValue) -> Option<&std::collections::BTreeSet<String>> {
-    match list {
-        ListValue::Any => None,
-        ListValue::Only(items) => Some(items),
-    }
 }
 
 /// Ids of one collection, interned in id (byte) order.

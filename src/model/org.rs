@@ -69,6 +69,7 @@ pub struct Role {
 
 /// The reach of a role's delegated administration (§9).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AdminScope {
     /// The whole tenant (`"tenant"`).
     Tenant,

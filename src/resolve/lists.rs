@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use crate::entitlements::ListPool;
-use crate::index::ListTable;
+use crate::entitlements::{ListPool, pooled};
+use crate::index::{ListTable, list_key};
 use crate::value::ListValue;
 
 /// The index's lists plus those one resolution had to build.
@@ -30,12 +30,7 @@ impl<'t> Combos<'t> {
     }
 
     pub(crate) fn get(&self, handle: i64) -> Option<&ListValue> {
-        let h = usize::try_from(handle).ok()?;
-        let shared = self.table.values();
-        match h.checked_sub(shared.len()) {
-            None => shared.get(h),
-            Some(own) => self.own.get(own),
-        }
+        pooled(self.table.values(), &self.own, handle)
     }
 
     /// The union of two lists.
@@ -89,10 +84,7 @@ impl<'t> Combos<'t> {
         if let Some(h) = self.table.find(&list) {
             return h;
         }
-        let key = match &list {
-            ListValue::Any => None,
-            ListValue::Only(items) => Some(items.clone()),
-        };
+        let key = list_key(&list).cloned();
         if let Some(h) = self.own_handles.get(&key) {
             return *h;
         }

@@ -173,19 +173,12 @@ impl<'i> Resolver<'i> {
                 plan.cap_setting(id)
                     .map_or(Ceiling::Open, |s| Ceiling::Cap(s.level))
             };
-            let off = if list {
-                EMPTY_LIST
-            } else {
-                kind.off().level().unwrap_or_default()
-            };
+            let off = off_level(kind);
             let requires = feature
                 .requires()
                 .iter()
                 .map(|r| {
-                    let target_off = catalog.get(r.feature).map_or(0, |t| match t.kind() {
-                        Kind::List { .. } => EMPTY_LIST,
-                        k => k.off().level().unwrap_or_default(),
-                    });
+                    let target_off = catalog.get(r.feature).map_or(0, |t| off_level(t.kind()));
                     let need = match &r.condition {
                         Condition::On => Need::On { off: target_off },
                         Condition::AtLeast(v) => Need::AtLeast(level_of(v, &mut combos)),
@@ -689,6 +682,14 @@ impl<'i> Resolver<'i> {
                 }
             }
         }
+    }
+}
+
+/// The level (or list handle) of a kind's off value (§3.1).
+fn off_level(kind: &Kind) -> i64 {
+    match kind {
+        Kind::List { .. } => EMPTY_LIST,
+        other => other.off().level().unwrap_or_default(),
     }
 }
 
