@@ -246,16 +246,16 @@ impl Invalid {
 /// Every problem found in a catalog or a tenant.
 ///
 /// Validation never stops at the first problem: an admin fixing a file wants the whole list.
-/// The order is stable and independent of the order of entries in the document: empty and
-/// repeated ids first, then the document's sections in order (numbers, plan, policy,
-/// templates, departments, roles, groups, users, endpoint overlaps, devices), entries of a
-/// section in id order. An embedded catalog with problems is reported alone, since the
-/// tenant's values cannot be checked against it.
+/// The order is stable: empty and repeated ids first (in document order), then the document's
+/// sections in order (numbers, plan, policy, templates, departments, roles, groups, users,
+/// endpoint overlaps, devices), entries of a section in id order, and the keys of one entry's
+/// values in the order the document gives them. An embedded catalog with problems is reported
+/// alone, since the tenant's values cannot be checked against it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ValidationErrors(Vec<Invalid>);
 
 impl ValidationErrors {
-    /// The problems, in the order they were found (document order).
+    /// The problems, in the order described on [`ValidationErrors`].
     pub fn problems(&self) -> &[Invalid] {
         &self.0
     }
