@@ -94,10 +94,29 @@ struct Prepared {
     requires: Vec<(usize, Need)>,
 }
 
-/// Resolves users of one validated tenant. Cheap to build; build one per index.
+/// The index a resolver reads: borrowed, or shared so the resolver can live on its own.
+#[derive(Debug, Clone)]
+enum IndexRef<'i> {
+    Borrowed(&'i TenantIndex),
+    Shared(Arc<TenantIndex>),
+}
+
+impl std::ops::Deref for IndexRef<'_> {
+    type Target = TenantIndex;
+    fn deref(&self) -> &TenantIndex {
+        match self {
+            IndexRef::Borrowed(index) => index,
+            IndexRef::Shared(index) => index,
+        }
+    }
+}
+
+/// Resolves users of one validated tenant. Build one per index and keep it: it holds what
+/// does not depend on the user. [`Resolver::new`] borrows the index; [`Resolver::shared`] holds
+/// an `Arc` of it, for a resolver cached beside the index for as long as the tenant is loaded.
 #[derive(Debug)]
 pub struct Resolver<'i> {
-    index: &'i TenantIndex,
+    index: IndexRef<'i>,
     layout: Arc<Layout>,
     table: ListTable,
     shared: Arc<[ListValue]>,
@@ -150,6 +169,27 @@ impl Scratch {
 impl<'i> Resolver<'i> {
     /// Prepares resolution of `index`: everything that does not depend on the user.
     pub fn new(index: &'i TenantIndex) -> Resolver<'i> {
+        Resolver::prepare(IndexRef::Borrowed(index))
+    }
+
+    /// Prepares resolution of a shared index; the resolver keeps the index alive.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use pbx_entitlements::{model::{Plan, Tenant, User}, validate, Resolver};
+    ///
+    /// let mut tenant = Tenant::new("acme", Plan::all("business"));
+    /// tenant.users.push(User::new("alice"));
+    /// let resolver: Resolver<'static> = Resolver::shared(Arc::new(validate(&tenant)?));
+    /// assert_eq!(resolver.user("alice").unwrap().limit("max_channels"), Some(1));
+    /// # Ok::<(), pbx_entitlements::ValidationErrors>(())
+    /// ```
+    pub fn shared(index: Arc<TenantIndex>) -> Resolver<'static> {
+        Resolver::prepare(IndexRef::Shared(index))
+    }
+
+    fn prepare(owner: IndexRef<'i>) -> Resolver<'i> {
+        let index: &TenantIndex = &owner;
         let catalog = &index.catalog;
         let plan = &index.plan;
         let mut combos = Combos::new(&index.lists);
@@ -252,7 +292,7 @@ impl<'i> Resolver<'i> {
         layout.pack(&base, &mut base_words);
 
         Resolver {
-            index,
+            index: owner.clone(),
             layout,
             base_words,
             table,
@@ -268,8 +308,8 @@ impl<'i> Resolver<'i> {
     }
 
     /// The index this resolver reads.
-    pub fn index(&self) -> &'i TenantIndex {
-        self.index
+    pub fn index(&self) -> &TenantIndex {
+        &self.index
     }
 
     /// The effective entitlements of the user with this id.
@@ -303,6 +343,7 @@ impl<'i> Resolver<'i> {
 
     /// The effective entitlements of every user, in user-id order.
     pub fn tenant(&self) -> ResolvedTenant<'i> {
+        let index = self.index.clone();
         let users = &self.index.users;
         let width = self.layout.words();
         let mut words = vec![0u64; users.len().saturating_mul(width)];
@@ -313,7 +354,7 @@ impl<'i> Resolver<'i> {
             self.pack(&scratch, row);
         }
         ResolvedTenant {
-            index: self.index,
+            index,
             layout: Arc::clone(&self.layout),
             lists: combos.into_pool(&self.shared, &self.no_lists),
             width,
@@ -335,7 +376,7 @@ impl<'i> Resolver<'i> {
         let kind = catalog.get(id)?.kind().clone();
         let mut combos = Combos::new(&self.table);
         let mut scratch = Scratch::new(self.features.len());
-        let mut recorder = trace::Recorder::new(self.index, id.index());
+        let mut recorder = trace::Recorder::new(&self.index, id.index());
         self.run(entry, &mut combos, &mut scratch, &mut recorder);
         let final_level = scratch.levels.get(id.index()).copied().unwrap_or_default();
         let pool = combos.into_pool(&self.shared, &self.no_lists);
@@ -770,7 +811,7 @@ impl Observer for Silent {
 /// features in catalog order.
 #[derive(Debug, Clone)]
 pub struct ResolvedTenant<'i> {
-    index: &'i TenantIndex,
+    index: IndexRef<'i>,
     layout: Arc<Layout>,
     lists: ListPool,
     width: usize,
@@ -805,8 +846,8 @@ impl<'i> ResolvedTenant<'i> {
     }
 
     /// Every user with their entitlements, in id order.
-    pub fn iter(&self) -> impl Iterator<Item = (&'i crate::model::UserId, Entitlements)> + '_ {
-        let index = self.index;
+    pub fn iter(&self) -> impl Iterator<Item = (&crate::model::UserId, Entitlements)> + '_ {
+        let index: &TenantIndex = &self.index;
         index
             .users
             .iter()
