@@ -324,15 +324,22 @@ impl UnitIx {
     }
 }
 
+/// What resolution reads of one user, dense and small so that resolving users in order reads
+/// memory in order: ranges into the index's flat arrays, and the detached flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct UserRanges {
+    /// The user's template sources in [`TenantIndex::sources`]: departments then roles.
+    pub(crate) sources: (u32, u32),
+    /// The user's overrides in [`TenantIndex::levels`].
+    pub(crate) overrides: (u32, u32),
+    /// The user's preferences in [`TenantIndex::levels`].
+    pub(crate) preferences: (u32, u32),
+    pub(crate) detached: bool,
+}
+
 /// A validated user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserEntry {
-    /// The range of the user's template sources in [`TenantIndex::sources`]: departments then
-    /// roles, each in id order. Kept flat so resolving users in order reads memory in order.
-    pub(crate) sources: (u32, u32),
-    /// The ranges of the user's overrides and preferences in [`TenantIndex::levels`].
-    pub(crate) override_levels: (u32, u32),
-    pub(crate) preference_levels: (u32, u32),
     pub(crate) id: UserId,
     pub(crate) name: Option<String>,
     pub(crate) departments: Vec<DepartmentIx>,
@@ -451,6 +458,8 @@ pub struct TenantIndex {
     pub(crate) groups: Vec<GroupEntry>,
     pub(crate) users: Vec<UserEntry>,
     pub(crate) sources: Vec<SourceRef>,
+    /// Each user's [`UserRanges`], in user order.
+    pub(crate) ranges: Vec<UserRanges>,
     /// Every user's overrides and preferences as (feature index, level), user after user.
     pub(crate) levels: Vec<(usize, i64)>,
     pub(crate) devices: Vec<DeviceEntry>,
@@ -477,7 +486,7 @@ impl TenantIndex {
         &self.catalog
     }
     /// The template sources of a user, in resolution order.
-    pub(crate) fn sources_of(&self, user: &UserEntry) -> &[SourceRef] {
+    pub(crate) fn sources_of(&self, user: &UserRanges) -> &[SourceRef] {
         let (start, end) = user.sources;
         self.sources
             .get(start as usize..end as usize)
@@ -485,16 +494,16 @@ impl TenantIndex {
     }
 
     /// A user's overrides as (feature index, level), in feature order.
-    pub(crate) fn override_levels(&self, user: &UserEntry) -> &[(usize, i64)] {
-        let (start, end) = user.override_levels;
+    pub(crate) fn override_levels(&self, user: &UserRanges) -> &[(usize, i64)] {
+        let (start, end) = user.overrides;
         self.levels
             .get(start as usize..end as usize)
             .unwrap_or_default()
     }
 
     /// A user's preferences as (feature index, level), in feature order.
-    pub(crate) fn preference_levels(&self, user: &UserEntry) -> &[(usize, i64)] {
-        let (start, end) = user.preference_levels;
+    pub(crate) fn preference_levels(&self, user: &UserRanges) -> &[(usize, i64)] {
+        let (start, end) = user.preferences;
         self.levels
             .get(start as usize..end as usize)
             .unwrap_or_default()

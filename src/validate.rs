@@ -13,7 +13,7 @@ use crate::graph::dependency_order;
 use crate::index::{
     Assignments, CompiledTemplate, DepartmentIx, DeviceEntry, Endpoint, GroupEntry, ListTable,
     PlanCeiling, PolicySlot, RoleEntry, RoleIx, Scope, Setting, SourceRef, TemplateIx, TenantIndex,
-    Unit, UnitIx, UserEntry, UserIx, handle, list_key,
+    Unit, UnitIx, UserEntry, UserIx, UserRanges, handle, list_key,
 };
 use crate::model::{
     AdminScope, Availability, CatalogSource, EndpointKind, SCHEMA_VERSION, Tenant, Values,
@@ -280,9 +280,6 @@ pub fn validate_against(
         let preferences = v.assignments(&u.preferences, &path.field("preferences"));
         let endpoints = v.endpoints(u, &path);
         user_entries.push(UserEntry {
-            sources: (0, 0),
-            override_levels: (0, 0),
-            preference_levels: (0, 0),
             id: u.id.clone(),
             name: u.name.clone(),
             departments: in_departments,
@@ -295,7 +292,19 @@ pub fn validate_against(
         });
     }
     check_endpoint_overlaps(&user_entries, &mut v.problems);
-    let sources = template_sources(&department_entries, &role_entries, &mut user_entries);
+    let mut ranges: Vec<UserRanges> = user_entries
+        .iter()
+        .map(|u| UserRanges {
+            detached: u.detached,
+            ..UserRanges::default()
+        })
+        .collect();
+    let sources = template_sources(
+        &department_entries,
+        &role_entries,
+        &user_entries,
+        &mut ranges,
+    );
 
     let mut device_entries = Vec::with_capacity(devices.order.len());
     // A user's devices usually sit together: remember the last owner found.
@@ -358,11 +367,12 @@ pub fn validate_against(
         groups: group_entries,
         users: user_entries,
         sources,
+        ranges,
         levels: Vec::new(),
         devices: device_entries,
     };
     assign_list_handles(&mut index);
-    index.levels = user_levels(&mut index.users);
+    index.levels = user_levels(&index.users, &mut index.ranges);
     Ok(index)
 }
 
@@ -376,7 +386,8 @@ const MAX_TEMPLATE_VALUES: usize = 4_000_000;
 fn template_sources(
     departments: &[Unit<crate::model::DepartmentId>],
     roles: &[RoleEntry],
-    users: &mut [UserEntry],
+    users: &[UserEntry],
+    ranges: &mut [UserRanges],
 ) -> Vec<SourceRef> {
     let mut order: Vec<(i32, &str, UnitIx)> = departments
         .iter()
@@ -410,7 +421,7 @@ fn template_sources(
     }
 
     let mut sources = Vec::new();
-    for user in users {
+    for (user, range) in users.iter().zip(ranges) {
         let start = handle(sources.len());
         for d in &user.departments {
             if let (Some(unit), Some(&priority)) = (
@@ -437,22 +448,22 @@ fn template_sources(
                 });
             }
         }
-        user.sources = (start, handle(sources.len()));
+        range.sources = (start, handle(sources.len()));
     }
     sources
 }
 
 /// Lays out every user's overrides and preferences as (feature, level) in one array, in user
 /// order, so resolving users in order reads memory in order. Run after list handles are set.
-fn user_levels(users: &mut [UserEntry]) -> Vec<(usize, i64)> {
+fn user_levels(users: &[UserEntry], ranges: &mut [UserRanges]) -> Vec<(usize, i64)> {
     let mut levels = Vec::new();
-    for user in users {
+    for (user, range) in users.iter().zip(ranges) {
         let start = handle(levels.len());
         levels.extend(user.overrides.iter().map(|(id, s)| (id.index(), s.level)));
         let middle = handle(levels.len());
         levels.extend(user.preferences.iter().map(|(id, s)| (id.index(), s.level)));
-        user.override_levels = (start, middle);
-        user.preference_levels = (middle, handle(levels.len()));
+        range.overrides = (start, middle);
+        range.preferences = (middle, handle(levels.len()));
     }
     levels
 }

@@ -52,7 +52,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::catalog::{Condition, FeatureId, MergeRule};
 use crate::entitlements::{Entitlements, FeatureRef, Layout, ListPool, decode};
-use crate::index::{EMPTY_LIST, ListTable, TenantIndex, UnitIx, UserEntry, UserIx};
+use crate::index::{EMPTY_LIST, ListTable, TenantIndex, UnitIx, UserIx, UserRanges};
 use crate::value::{Kind, ListValue, join_levels, meet_levels};
 use lists::Combos;
 
@@ -128,6 +128,8 @@ pub struct Resolver<'i> {
     /// The self-service gate and everything it requires, each after what it requires.
     gate_closure: Vec<usize>,
     gate: Option<usize>,
+    /// Each feature's base level, dense: every user's levels start as a copy of it.
+    base_levels: Box<[i64]>,
     /// The packed base levels: the row of a user no template, override or preference names.
     base_words: Box<[u64]>,
     /// An empty list pool tail, shared by every result that built no list of its own.
@@ -287,13 +289,14 @@ impl<'i> Resolver<'i> {
 
         let n = features.len();
         let layout = Arc::new(Layout::new(Arc::clone(&index.catalog)));
-        let base: Vec<i64> = features.iter().map(|p| p.base).collect();
+        let base_levels: Box<[i64]> = features.iter().map(|p| p.base).collect();
         let mut base_words = vec![0u64; layout.words()].into_boxed_slice();
-        layout.pack(&base, &mut base_words);
+        layout.pack(&base_levels, &mut base_words);
 
         Resolver {
             index: owner.clone(),
             layout,
+            base_levels,
             base_words,
             table,
             shared,
@@ -319,7 +322,7 @@ impl<'i> Resolver<'i> {
 
     /// The effective entitlements of a user.
     pub fn resolve(&self, user: UserIx) -> Option<Entitlements> {
-        let entry = self.index.user(user)?;
+        let entry = self.index.ranges.get(user.index())?;
         let mut combos = Combos::new(&self.table);
         let mut words = vec![0u64; self.layout.words()].into_boxed_slice();
         // Reuse the resolver's working memory when no other thread is using it; never wait.
@@ -344,7 +347,7 @@ impl<'i> Resolver<'i> {
     /// The effective entitlements of every user, in user-id order.
     pub fn tenant(&self) -> ResolvedTenant<'i> {
         let index = self.index.clone();
-        let users = &self.index.users;
+        let users = &self.index.ranges;
         let width = self.layout.words();
         let mut words = vec![0u64; users.len().saturating_mul(width)];
         let mut combos = Combos::new(&self.table);
@@ -371,13 +374,14 @@ impl<'i> Resolver<'i> {
     /// [`explain`](Resolver::explain) by user handle.
     pub fn explain_user(&self, user: UserIx, feature: impl FeatureRef) -> Option<Trace> {
         let entry = self.index.user(user)?;
+        let ranges = self.index.ranges.get(user.index())?;
         let catalog = &self.index.catalog;
         let id = feature.feature_id(catalog)?;
         let kind = catalog.get(id)?.kind().clone();
         let mut combos = Combos::new(&self.table);
         let mut scratch = Scratch::new(self.features.len());
         let mut recorder = trace::Recorder::new(&self.index, id.index());
-        self.run(entry, &mut combos, &mut scratch, &mut recorder);
+        self.run(ranges, &mut combos, &mut scratch, &mut recorder);
         let final_level = scratch.levels.get(id.index()).copied().unwrap_or_default();
         let pool = combos.into_pool(&self.shared, &self.no_lists);
         Some(Trace {
@@ -399,7 +403,7 @@ impl<'i> Resolver<'i> {
     /// in `touched`. Locked features are skipped (and reported).
     fn merge_templates<O: Observer>(
         &self,
-        user: &UserEntry,
+        user: &UserRanges,
         combos: &mut Combos<'_>,
         acc: &mut [Acc],
         touched: &mut Vec<usize>,
@@ -468,7 +472,7 @@ impl<'i> Resolver<'i> {
     ///
     /// This is what detaching a user writes as overrides (§3.4).
     pub fn template_values(&self, user: UserIx) -> Option<Vec<(FeatureId, crate::value::Value)>> {
-        let entry = self.index.user(user)?;
+        let entry = self.index.ranges.get(user.index())?;
         let n = self.features.len();
         let mut combos = Combos::new(&self.table);
         let mut acc = vec![Acc::default(); n];
@@ -571,7 +575,7 @@ impl<'i> Resolver<'i> {
     /// The pipeline, once for plain resolution and tracing alike.
     fn run<O: Observer>(
         &self,
-        user: &UserEntry,
+        user: &UserRanges,
         combos: &mut Combos<'_>,
         scratch: &mut Scratch,
         o: &mut O,
@@ -582,7 +586,7 @@ impl<'i> Resolver<'i> {
             touched,
         } = scratch;
         levels.clear();
-        levels.extend(self.features.iter().map(|p| p.base));
+        levels.extend_from_slice(&self.base_levels);
         touched.clear();
 
         if O::ACTIVE {
