@@ -122,6 +122,60 @@ fn level_range(kind: &Kind) -> (i64, u32) {
     }
 }
 
+/// Rows of up to this many words are stored inline: every catalog of up to 512 bits of packed
+/// levels (the standard catalog needs five words) costs no allocation per resolved user.
+const INLINE_WORDS: usize = 8;
+
+/// One user's packed row.
+#[derive(Debug, Clone)]
+pub(crate) enum Words {
+    Inline {
+        len: usize,
+        words: [u64; INLINE_WORDS],
+    },
+    Heap(Box<[u64]>),
+}
+
+impl Words {
+    /// A row of `len` zero words.
+    pub(crate) fn zeroed(len: usize) -> Words {
+        if len <= INLINE_WORDS {
+            Words::Inline {
+                len,
+                words: [0; INLINE_WORDS],
+            }
+        } else {
+            Words::Heap(vec![0; len].into_boxed_slice())
+        }
+    }
+
+    /// A copy of `row`.
+    pub(crate) fn from_slice(row: &[u64]) -> Words {
+        let mut words = Words::zeroed(row.len());
+        words.copy_from_slice(row);
+        words
+    }
+}
+
+impl std::ops::Deref for Words {
+    type Target = [u64];
+    fn deref(&self) -> &[u64] {
+        match self {
+            Words::Inline { len, words } => words.get(..*len).unwrap_or_default(),
+            Words::Heap(words) => words,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Words {
+    fn deref_mut(&mut self) -> &mut [u64] {
+        match self {
+            Words::Inline { len, words } => words.get_mut(..*len).unwrap_or_default(),
+            Words::Heap(words) => words,
+        }
+    }
+}
+
 /// The lists a resolution refers to by handle: the index's table, then the lists the
 /// resolution had to build (a union or intersection no source held).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -229,11 +283,11 @@ impl FeatureRef for String {
 pub struct Entitlements {
     layout: Arc<Layout>,
     lists: ListPool,
-    words: Box<[u64]>,
+    words: Words,
 }
 
 impl Entitlements {
-    pub(crate) fn new(layout: Arc<Layout>, lists: ListPool, words: Box<[u64]>) -> Self {
+    pub(crate) fn new(layout: Arc<Layout>, lists: ListPool, words: Words) -> Self {
         Entitlements {
             layout,
             lists,

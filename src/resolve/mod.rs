@@ -51,7 +51,7 @@ use std::sync::{Arc, Mutex};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::catalog::{Condition, FeatureId, MergeRule};
-use crate::entitlements::{Entitlements, FeatureRef, Layout, ListPool, decode};
+use crate::entitlements::{Entitlements, FeatureRef, Layout, ListPool, Words, decode};
 use crate::index::{EMPTY_LIST, ListTable, TenantIndex, UnitIx, UserIx, UserRanges};
 use crate::value::{Kind, ListValue, join_levels, meet_levels};
 use lists::Combos;
@@ -324,7 +324,7 @@ impl<'i> Resolver<'i> {
     pub fn resolve(&self, user: UserIx) -> Option<Entitlements> {
         let entry = self.index.ranges.get(user.index())?;
         let mut combos = Combos::new(&self.table);
-        let mut words = vec![0u64; self.layout.words()].into_boxed_slice();
+        let mut words = Words::zeroed(self.layout.words());
         // Reuse the resolver's working memory when no other thread is using it; never wait.
         let mut fresh;
         let mut held = self.scratch.try_lock();
@@ -840,7 +840,7 @@ impl<'i> ResolvedTenant<'i> {
         Some(Entitlements::new(
             Arc::clone(&self.layout),
             self.lists.clone(),
-            row.into(),
+            Words::from_slice(row),
         ))
     }
 
