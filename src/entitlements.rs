@@ -22,6 +22,18 @@ pub(crate) struct Slot {
     base: i64,
 }
 
+impl Slot {
+    /// `level` in this slot's bits, shifted into place.
+    fn encode(&self, level: i64) -> u64 {
+        ((level.wrapping_sub(self.base) as u64) & self.mask) << self.shift
+    }
+
+    /// The level held in this slot of `word`.
+    fn decode(&self, word: u64) -> i64 {
+        (((word >> self.shift) & self.mask) as i64).wrapping_add(self.base)
+    }
+}
+
 /// The packing of one catalog's features into words. Built once per resolver.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Layout {
@@ -82,7 +94,7 @@ impl Layout {
         words.fill(0);
         for (slot, level) in self.slots.iter().zip(levels) {
             if let Some(word) = words.get_mut(slot.word) {
-                *word |= ((level.wrapping_sub(slot.base) as u64) & slot.mask) << slot.shift;
+                *word |= slot.encode(*level);
             }
         }
     }
@@ -93,8 +105,7 @@ impl Layout {
             if let (Some(slot), Some(level)) = (self.slots.get(f), levels.get(f))
                 && let Some(word) = words.get_mut(slot.word)
             {
-                let bits = ((level.wrapping_sub(slot.base) as u64) & slot.mask) << slot.shift;
-                *word = (*word & !(slot.mask << slot.shift)) | bits;
+                *word = (*word & !(slot.mask << slot.shift)) | slot.encode(*level);
             }
         }
     }
@@ -102,8 +113,7 @@ impl Layout {
     /// Reads the level of `feature` from `words`.
     pub(crate) fn load(&self, words: &[u64], feature: usize) -> Option<i64> {
         let slot = self.slots.get(feature)?;
-        let word = words.get(slot.word)?;
-        Some((((word >> slot.shift) & slot.mask) as i64).wrapping_add(slot.base))
+        Some(slot.decode(*words.get(slot.word)?))
     }
 }
 
@@ -312,6 +322,10 @@ impl Entitlements {
         let (_, kind, level) = self.level(feature)?;
         Some(decode(kind, level, &self.lists))
     }
+
+    // The typed getters read the packed level directly rather than build a `Value` through
+    // `decode`: a check is on the call-setup hot path (SPEC §10, < 5 ns), and going through
+    // `decode` measured three times slower. They follow the level encoding of `Value::level`.
 
     /// A toggle's value. `None` for other kinds.
     pub fn toggle(&self, feature: impl FeatureRef) -> Option<bool> {
