@@ -1,6 +1,6 @@
 //! The validated tenant: ids interned into dense handles, values typed, templates flattened.
 //!
-//! A [`TenantIndex`] only comes out of [`validate`](crate::validate), so everything in it is
+//! A [`TenantIndex`] only comes out of [`validate`](crate::validate()), so everything in it is
 //! known to be consistent: every reference resolves, every value fits its feature, template
 //! parents form no cycle and endpoints never overlap. Entities are stored sorted by id, so the
 //! order in which a document listed them never shows in any result.
@@ -428,7 +428,7 @@ impl DeviceEntry {
     }
 }
 
-/// A validated tenant, ready for resolution. Built only by [`validate`](crate::validate).
+/// A validated tenant, ready for resolution. Built only by [`validate`](crate::validate()).
 ///
 /// ```
 /// use pbx_entitlements::{model::{Plan, Tenant, User}, validate};

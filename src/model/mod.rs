@@ -1,7 +1,7 @@
 //! The plain model (SPEC §2) in the JSON interchange format of SPEC §11.
 //!
 //! These are the types a backend fills from its own database or files. They hold values in
-//! their interchange shape ([`RawValue`]); [`validate`](crate::validate) checks them against the
+//! their interchange shape ([`RawValue`]); [`validate`](crate::validate()) checks them against the
 //! catalog and builds the indexed tenant. Unknown fields are rejected when deserialising, and
 //! the document carries a schema [`version`](Tenant::version).
 //!
