@@ -72,7 +72,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         print!("  {:<28}", feature.key());
         for (_, e) in &people {
             let shown = match e.get(id) {
-                Some(value) if e.is_on(id) => feature.kind().display(&value),
+                Some(value) if e.is_on(id) => value.to_string(),
                 Some(_) => "-".to_owned(),
                 None => "?".to_owned(),
             };

@@ -119,9 +119,8 @@ pub fn detach(tenant: &Tenant, users: &[&str]) -> Result<(Tenant, ChangeReport),
         if user.detached {
             return;
         }
-        let derived = index
-            .user_ix(user.id.as_str())
-            .and_then(|ix| resolver.template_values(ix))
+        let derived = resolver
+            .template_values(user.id.as_str())
             .unwrap_or_default();
         for (id, value) in derived {
             let Some(feature) = catalog.get(id) else {

@@ -22,27 +22,15 @@ pub enum Platform {
     DeskPhone,
 }
 
+named_enum!(Platform, "platform", [
+    Android => "android",
+    Ios => "ios",
+    Desktop => "desktop",
+    Web => "web",
+    DeskPhone => "desk_phone",
+]);
+
 impl Platform {
-    /// Every platform, in a fixed order.
-    pub const ALL: [Platform; 5] = [
-        Platform::Android,
-        Platform::Ios,
-        Platform::Desktop,
-        Platform::Web,
-        Platform::DeskPhone,
-    ];
-
-    /// The interchange name: `android`, `ios`, `desktop`, `web`, `desk_phone`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Platform::Android => "android",
-            Platform::Ios => "ios",
-            Platform::Desktop => "desktop",
-            Platform::Web => "web",
-            Platform::DeskPhone => "desk_phone",
-        }
-    }
-
     /// This platform as a one-element set.
     pub fn flag(self) -> Platforms {
         match self {
@@ -52,12 +40,6 @@ impl Platform {
             Platform::Web => Platforms::WEB,
             Platform::DeskPhone => Platforms::DESK_PHONE,
         }
-    }
-}
-
-impl fmt::Display for Platform {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

@@ -9,8 +9,10 @@ use std::sync::Arc;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
+use crate::catalog::keys::{Key, KeyKind};
 use crate::catalog::{Catalog, FeatureId};
-use crate::value::{Access, Kind, ListValue, Value};
+use crate::error::LookupError;
+use crate::value::{Access, ChoiceValue, Kind, ListValue, Value};
 
 /// Where one feature's value sits in the packed words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,59 +237,149 @@ pub(crate) fn decode(kind: &Kind, level: i64, lists: &ListPool) -> Value {
                 .unwrap_or(Access::None),
         ),
         Kind::Limit { .. } => Value::Limit(level),
-        Kind::Choice { .. } => Value::Choice(u16::try_from(level).unwrap_or(0)),
+        Kind::Choice { options } => Value::Choice(
+            usize::try_from(level)
+                .ok()
+                .and_then(|i| ChoiceValue::at(options, i))
+                .unwrap_or_else(|| ChoiceValue::new(0, options.first().cloned().unwrap_or_default())),
+        ),
         Kind::List { .. } => {
             Value::List(lists.get(level).cloned().unwrap_or_else(ListValue::empty))
         }
     }
 }
 
-/// Something that names a feature: a [`FeatureId`] (fastest) or its key.
-pub trait FeatureRef {
+/// Something that names a feature: a [`FeatureId`] (fastest), its key, or a typed
+/// [`Key`](crate::keys::Key). Sealed: the crate decides what can name a feature.
+pub trait FeatureRef: crate::sealed::Sealed {
     /// The feature's id in `catalog`, if it has one.
     fn feature_id(&self, catalog: &Catalog) -> Option<FeatureId>;
+
+    /// The error for a feature `catalog` does not have.
+    #[doc(hidden)]
+    fn unknown(&self) -> LookupError;
 }
 
+impl crate::sealed::Sealed for FeatureId {}
 impl FeatureRef for FeatureId {
     fn feature_id(&self, catalog: &Catalog) -> Option<FeatureId> {
         catalog.get(*self).map(|_| *self)
+    }
+    fn unknown(&self) -> LookupError {
+        LookupError::UnknownFeature(self.to_string())
     }
 }
 
 impl FeatureRef for &str {
     fn feature_id(&self, catalog: &Catalog) -> Option<FeatureId> {
-        catalog.id(self)
+        catalog.feature_id(self)
+    }
+    fn unknown(&self) -> LookupError {
+        LookupError::UnknownFeature((*self).to_owned())
     }
 }
 
 impl FeatureRef for String {
     fn feature_id(&self, catalog: &Catalog) -> Option<FeatureId> {
-        catalog.id(self)
+        catalog.feature_id(self)
+    }
+    fn unknown(&self) -> LookupError {
+        LookupError::UnknownFeature(self.clone())
+    }
+}
+
+impl FeatureRef for &String {
+    fn feature_id(&self, catalog: &Catalog) -> Option<FeatureId> {
+        catalog.feature_id(self)
+    }
+    fn unknown(&self) -> LookupError {
+        LookupError::UnknownFeature((*self).clone())
+    }
+}
+
+impl<K> crate::sealed::Sealed for Key<K> {}
+impl<K> FeatureRef for Key<K> {
+    fn feature_id(&self, catalog: &Catalog) -> Option<FeatureId> {
+        self.find(catalog).map(|(id, _)| id)
+    }
+    fn unknown(&self) -> LookupError {
+        LookupError::UnknownFeature(self.key().to_owned())
+    }
+}
+
+/// What [`Entitlements::get`] accepts, and what it answers: a typed
+/// [`Key`](crate::keys::Key) answers with its kind's Rust type; a key, `String` or
+/// [`FeatureId`] answers with `Result<Value, LookupError>`. Sealed.
+pub trait Query: crate::sealed::Sealed {
+    /// The answer.
+    type Output<'e>;
+    /// Reads the feature from `e`.
+    #[doc(hidden)]
+    fn read(self, e: &Entitlements) -> Self::Output<'_>;
+}
+
+macro_rules! value_queries {
+    ($($t:ty),*) => {$(
+        impl Query for $t {
+            type Output<'e> = Result<Value, LookupError>;
+            fn read(self, e: &Entitlements) -> Result<Value, LookupError> {
+                let (_, kind, level) = e.level(&self)?;
+                Ok(decode(kind, level, &e.lists))
+            }
+        }
+    )*};
+}
+value_queries!(&str, String, &String, FeatureId);
+
+impl<K: KeyKind> Query for Key<K> {
+    type Output<'e> = K::Value<'e>;
+    fn read(self, e: &Entitlements) -> K::Value<'_> {
+        let catalog = e.layout.catalog();
+        self.find(catalog)
+            .and_then(|(id, feature)| {
+                let level = e.layout.load(&e.words, id.index())?;
+                K::read(feature.kind(), level, |h| e.lists.get(h))
+            })
+            .unwrap_or_else(K::closed)
     }
 }
 
 /// The effective value of every feature for one user (or one device of a user).
 ///
-/// Typed getters return `None` when the feature is unknown or of another kind. Iteration and
-/// serialisation follow catalog order; serde writes an ordered map `key -> value` in the
-/// interchange shapes of SPEC §11.
+/// Two ways to read a value:
+/// - a typed key of [`keys`](crate::keys) with [`get`](Entitlements::get): the answer has the
+///   kind's Rust type, and a misspelled key or a wrong kind does not compile;
+/// - a key string or [`FeatureId`] with [`get`](Entitlements::get) or a kind's getter
+///   ([`toggle`](Entitlements::toggle), [`limit`](Entitlements::limit) …): the answer is a
+///   `Result`, and an unknown key or a feature of another kind is an `Err`, never "off".
+///
+/// Iteration and serialisation follow catalog order; serde writes an ordered map
+/// `key -> value` in the interchange shapes of the JSON format.
 ///
 /// ```
-/// use pbx_entitlements::{model::{Plan, Tenant, User}, validate, Access, Resolver};
+/// use pbx_entitlements::{keys, model::{Plan, Tenant, User}, validate, Access, LookupError,
+///                        Resolver};
 ///
 /// let mut tenant = Tenant::new("acme", Plan::all("business"));
-/// let mut alice = User::new("alice");
-/// alice.overrides.insert("max_channels".into(), 3.into());
-/// alice.overrides.insert("dashboard_logs".into(), "read".into());
-/// tenant.users.push(alice);
+/// tenant.users.push(
+///     User::new("alice")
+///         .with_override("max_channels", 3)
+///         .with_override("dashboard_logs", "read"),
+/// );
 ///
 /// let index = validate(&tenant)?;
-/// let e = Resolver::new(&index).user("alice").unwrap();
-/// assert_eq!(e.limit("max_channels"), Some(3));
-/// assert_eq!(e.access("dashboard_logs"), Some(Access::Read));
-/// assert_eq!(e.toggle("chat"), Some(false));           // closed by default
-/// assert_eq!(e.restriction("only_own_logs"), Some(true)); // restricting by default
-/// # Ok::<(), pbx_entitlements::ValidationErrors>(())
+/// let e = Resolver::new(&index).user("alice")?;
+/// assert_eq!(e.get(keys::MAX_CHANNELS), 3);
+/// assert_eq!(e.get(keys::DASHBOARD_LOGS), Access::Read);
+/// assert!(!e.get(keys::CHAT));                      // closed by default
+/// assert!(e.get(keys::ONLY_OWN_LOGS));              // restricting by default
+///
+/// // String keys answer with a Result: a typo is an error, not "off".
+/// assert_eq!(e.restriction("only_own_logs"), Ok(true));
+/// assert!(matches!(e.restriction("only_own_logz"), Err(LookupError::UnknownFeature(_))));
+/// assert!(matches!(e.toggle("max_channels"), Err(LookupError::WrongKind { .. })));
+/// assert_eq!(e.get("recordings_replay")?.to_string(), "none");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct Entitlements {
@@ -310,83 +402,140 @@ impl Entitlements {
         self.layout.catalog()
     }
 
-    fn level(&self, feature: impl FeatureRef) -> Option<(FeatureId, &Kind, i64)> {
+    fn level(&self, feature: &impl FeatureRef) -> Result<(FeatureId, &Kind, i64), LookupError> {
         let catalog = self.layout.catalog();
-        let id = feature.feature_id(catalog)?;
-        let kind = catalog.get(id)?.kind();
-        Some((id, kind, self.layout.load(&self.words, id.index())?))
+        let found = feature.feature_id(catalog).and_then(|id| {
+            let kind = catalog.get(id)?.kind();
+            Some((id, kind, self.layout.load(&self.words, id.index())?))
+        });
+        found.ok_or_else(|| feature.unknown())
     }
 
-    /// The effective value of a feature.
-    pub fn get(&self, feature: impl FeatureRef) -> Option<Value> {
-        let (_, kind, level) = self.level(feature)?;
-        Some(decode(kind, level, &self.lists))
-    }
-
-    // The typed getters read the packed level directly rather than build a `Value` through
-    // `decode`: a check is on the call-setup hot path (SPEC §10, < 5 ns), and going through
-    // `decode` measured three times slower. They follow the level encoding of `Value::level`.
-
-    /// A toggle's value. `None` for other kinds.
-    pub fn toggle(&self, feature: impl FeatureRef) -> Option<bool> {
-        match self.level(feature)? {
-            (_, Kind::Toggle, level) => Some(level != 0),
-            _ => None,
+    /// The level of a feature of the kind `asked`, or why not.
+    fn level_of(
+        &self,
+        feature: &impl FeatureRef,
+        asked: &'static str,
+        fits: fn(&Kind) -> bool,
+    ) -> Result<(&Kind, i64), LookupError> {
+        let (id, kind, level) = self.level(feature)?;
+        if fits(kind) {
+            Ok((kind, level))
+        } else {
+            Err(LookupError::WrongKind {
+                feature: self.layout.catalog().key(id).to_owned(),
+                kind: kind.name(),
+                asked,
+            })
         }
     }
 
-    /// A restriction toggle's value: `true` when the restriction applies. `None` for other kinds.
-    pub fn restriction(&self, feature: impl FeatureRef) -> Option<bool> {
-        match self.level(feature)? {
-            (_, Kind::Restriction, level) => Some(level == 0),
-            _ => None,
-        }
+    /// The effective value of a feature: its kind's Rust type for a typed key, a
+    /// `Result<Value, LookupError>` for a key string or [`FeatureId`] (see [`Query`]).
+    ///
+    /// # Errors
+    ///
+    /// For a key string or [`FeatureId`]: [`LookupError::UnknownFeature`] if the catalog has
+    /// no such feature. A typed key never fails.
+    pub fn get<Q: Query>(&self, feature: Q) -> Q::Output<'_> {
+        feature.read(self)
     }
 
-    /// An access level. `None` for other kinds.
-    pub fn access(&self, feature: impl FeatureRef) -> Option<Access> {
-        match self.level(feature)? {
-            (_, Kind::Access, level) => Access::ALL.get(usize::try_from(level).ok()?).copied(),
-            _ => None,
-        }
+    // The kind getters read the packed level directly rather than build a `Value` through
+    // `decode`: a check is on the call-setup hot path (< 5 ns), and going through `decode`
+    // measured three times slower. They follow the level encoding of `Value::level`.
+
+    /// A toggle's value.
+    ///
+    /// # Errors
+    ///
+    /// [`LookupError::UnknownFeature`] for a feature the catalog does not have,
+    /// [`LookupError::WrongKind`] for a feature that is not a toggle.
+    pub fn toggle(&self, feature: impl FeatureRef) -> Result<bool, LookupError> {
+        let (_, level) = self.level_of(&feature, "toggle", |k| *k == Kind::Toggle)?;
+        Ok(level != 0)
     }
 
-    /// A limit. `None` for other kinds.
-    pub fn limit(&self, feature: impl FeatureRef) -> Option<i64> {
-        match self.level(feature)? {
-            (_, Kind::Limit { .. }, level) => Some(level),
-            _ => None,
-        }
+    /// A restriction toggle's value: `true` when the restriction applies.
+    ///
+    /// # Errors
+    ///
+    /// [`LookupError::UnknownFeature`] for a feature the catalog does not have,
+    /// [`LookupError::WrongKind`] for a feature that is not a restriction toggle.
+    pub fn restriction(&self, feature: impl FeatureRef) -> Result<bool, LookupError> {
+        let (_, level) =
+            self.level_of(&feature, "restriction toggle", |k| *k == Kind::Restriction)?;
+        Ok(level == 0)
     }
 
-    /// A choice's option name. `None` for other kinds.
-    pub fn choice(&self, feature: impl FeatureRef) -> Option<&str> {
-        match self.level(feature)? {
-            (_, Kind::Choice { options }, level) => usize::try_from(level)
-                .ok()
-                .and_then(|i| options.get(i))
-                .map(String::as_str),
-            _ => None,
-        }
+    /// An access level.
+    ///
+    /// # Errors
+    ///
+    /// [`LookupError::UnknownFeature`] for a feature the catalog does not have,
+    /// [`LookupError::WrongKind`] for a feature that is not an access.
+    pub fn access(&self, feature: impl FeatureRef) -> Result<Access, LookupError> {
+        let (_, level) = self.level_of(&feature, "access", |k| *k == Kind::Access)?;
+        Ok(usize::try_from(level)
+            .ok()
+            .and_then(|i| Access::ALL.get(i).copied())
+            .unwrap_or(Access::None))
     }
 
-    /// A list. `None` for other kinds.
-    pub fn list(&self, feature: impl FeatureRef) -> Option<&ListValue> {
-        match self.level(feature)? {
-            (_, Kind::List { .. }, handle) => self.lists.get(handle),
-            _ => None,
-        }
+    /// A limit.
+    ///
+    /// # Errors
+    ///
+    /// [`LookupError::UnknownFeature`] for a feature the catalog does not have,
+    /// [`LookupError::WrongKind`] for a feature that is not a limit.
+    pub fn limit(&self, feature: impl FeatureRef) -> Result<i64, LookupError> {
+        let (_, level) = self.level_of(&feature, "limit", |k| matches!(k, Kind::Limit { .. }))?;
+        Ok(level)
     }
 
-    /// Whether the feature is in effect: its value is not its kind's off value (§3.1).
-    pub fn is_on(&self, feature: impl FeatureRef) -> bool {
-        match self.level(feature) {
-            Some((_, Kind::List { .. }, handle)) => {
+    /// A choice's option name (`own`).
+    ///
+    /// # Errors
+    ///
+    /// [`LookupError::UnknownFeature`] for a feature the catalog does not have,
+    /// [`LookupError::WrongKind`] for a feature that is not a choice.
+    pub fn choice(&self, feature: impl FeatureRef) -> Result<&str, LookupError> {
+        let (kind, level) =
+            self.level_of(&feature, "choice", |k| matches!(k, Kind::Choice { .. }))?;
+        let name = match kind {
+            Kind::Choice { options } => usize::try_from(level).ok().and_then(|i| options.get(i)),
+            _ => None,
+        };
+        Ok(name.map_or("", String::as_str))
+    }
+
+    /// A list.
+    ///
+    /// # Errors
+    ///
+    /// [`LookupError::UnknownFeature`] for a feature the catalog does not have,
+    /// [`LookupError::WrongKind`] for a feature that is not a list.
+    pub fn list(&self, feature: impl FeatureRef) -> Result<&ListValue, LookupError> {
+        static EMPTY: ListValue = ListValue::Only(std::collections::BTreeSet::new());
+        let (_, handle) = self.level_of(&feature, "list", |k| matches!(k, Kind::List { .. }))?;
+        Ok(self.lists.get(handle).unwrap_or(&EMPTY))
+    }
+
+    /// Whether the feature is in effect: its value is not its kind's off value (a toggle on,
+    /// a restriction applying, an access above `none`, a limit above its minimum, a choice
+    /// above its first option, a non-empty list).
+    ///
+    /// # Errors
+    ///
+    /// [`LookupError::UnknownFeature`] for a feature the catalog does not have: an unknown
+    /// key is never read as "off".
+    pub fn is_on(&self, feature: impl FeatureRef) -> Result<bool, LookupError> {
+        Ok(match self.level(&feature)? {
+            (_, Kind::List { .. }, handle) => {
                 self.lists.get(handle).is_some_and(|list| !list.is_empty())
             }
-            Some((_, kind, level)) => kind.off().level() != Some(level),
-            None => false,
-        }
+            (_, kind, level) => kind.off().level() != Some(level),
+        })
     }
 
     /// Every feature with its value, in catalog order.
@@ -397,7 +546,7 @@ impl Entitlements {
         })
     }
 
-    /// Bytes of packed state per user (the shared list table not counted).
+/// Bytes of packed state per user (the shared list table not counted).
     pub fn packed_bytes(&self) -> usize {
         std::mem::size_of_val(&*self.words)
     }

@@ -191,6 +191,26 @@ pub enum Problem {
         /// The other primary endpoint id.
         other: String,
     },
+    /// A catalog that does not say whether it has a self-service gate.
+    #[error(
+        "name the self-service gate toggle, or say there is none (`null`; `without_self_service_gate()` in code)"
+    )]
+    UndecidedGate,
+    /// A catalog id that only the built-in catalog may take.
+    #[error("the id `{0}` is reserved for the built-in catalog, and this catalog differs from it")]
+    ReservedCatalogId(&'static str),
+    /// A document names a different catalog than the one it is validated against.
+    #[error("the document names catalog `{document}` but is validated against catalog `{given}`")]
+    CatalogMismatch {
+        /// The catalog the document names.
+        document: String,
+        /// The catalog it was validated against.
+        given: String,
+    },
+    /// A document embeds a catalog with the id of the one it is validated against, but a
+    /// different definition.
+    #[error("the embedded catalog differs from catalog `{0}` it is validated against")]
+    CatalogDiffers(String),
     /// A self-service gate that users could switch off themselves.
     #[error("the self-service gate `{0}` cannot itself be user-adjustable")]
     AdjustableGate(String),
@@ -223,6 +243,31 @@ fn during(from: i64, to: Option<i64>) -> String {
     }
 }
 
+/// Why a lookup by key, id or handle found nothing to answer with.
+///
+/// Returned by the getters of [`Entitlements`](crate::Entitlements) and by the
+/// [`Resolver`](crate::Resolver), so that a typo is never read as "off".
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LookupError {
+    /// The catalog has no feature with this key (or id).
+    #[error("unknown feature `{0}`")]
+    UnknownFeature(String),
+    /// The tenant has no user with this id (or handle).
+    #[error("unknown user `{0}`")]
+    UnknownUser(String),
+    /// The feature exists but is of another kind than the getter reads.
+    #[error("`{feature}` is a {kind}, not a {asked}")]
+    WrongKind {
+        /// The feature's key.
+        feature: String,
+        /// The feature's kind.
+        kind: &'static str,
+        /// The kind the getter reads.
+        asked: &'static str,
+    },
+}
+
 /// One problem at one place.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{path}: {problem}")]
@@ -250,11 +295,17 @@ impl Invalid {
 /// sections in order (numbers, plan, policy, templates, departments, roles, groups, users,
 /// endpoint overlaps, devices), entries of a section in id order, and the keys of one entry's
 /// values in the order the document gives them. An embedded catalog with problems is reported
-/// alone, since the tenant's values cannot be checked against it.
+/// alone, since the tenant's values cannot be checked against it, and so is a document that names
+/// another catalog than the one it is validated against.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ValidationErrors(Vec<Invalid>);
 
 impl ValidationErrors {
+    /// One problem at one place.
+    pub(crate) fn single(path: Path, problem: Problem) -> ValidationErrors {
+        ValidationErrors(vec![Invalid::new(path, problem)])
+    }
+
     /// The problems, in the order described on [`ValidationErrors`].
     pub fn problems(&self) -> &[Invalid] {
         &self.0

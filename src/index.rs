@@ -46,6 +46,90 @@ handles! {
     DeviceIx;
 }
 
+/// Something that names an entity of a [`TenantIndex`]: its handle (fastest: no search) or
+/// its id (`"alice"`, a `&UserId`, a `String`). Every call that takes a user, department,
+/// role, template, group or device takes either. Sealed.
+///
+/// ```
+/// use pbx_entitlements::{model::{Plan, Tenant, User}, validate, Resolver};
+///
+/// let mut tenant = Tenant::new("acme", Plan::all("business"));
+/// tenant.users.push(User::new("alice"));
+/// let index = validate(&tenant)?;
+/// let resolver = Resolver::new(&index);
+///
+/// let by_id = resolver.user("alice")?;
+/// let alice = index.user_ix("alice").unwrap();       // look the id up once…
+/// let by_handle = resolver.user(alice)?;             // …then skip the search
+/// assert_eq!(by_id, by_handle);
+/// assert_eq!(index.user(alice).unwrap().id().as_str(), "alice");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub trait EntityRef<H>: crate::sealed::Sealed {
+    /// The entity's handle in `index`, if it has one.
+    fn find(&self, index: &TenantIndex) -> Option<H>;
+
+    /// The id or handle as text, for error messages.
+    #[doc(hidden)]
+    fn describe(&self) -> String;
+}
+
+macro_rules! entity_refs {
+    ($($ix:ident, $id:ty, $lookup:ident, $field:ident;)*) => {$(
+        impl crate::sealed::Sealed for $ix {}
+        impl EntityRef<$ix> for $ix {
+            fn find(&self, index: &TenantIndex) -> Option<$ix> {
+                (self.index() < index.$field.len()).then_some(*self)
+            }
+            fn describe(&self) -> String {
+                format!("#{}", self.0)
+            }
+        }
+        impl crate::sealed::Sealed for &$id {}
+        impl EntityRef<$ix> for &$id {
+            fn find(&self, index: &TenantIndex) -> Option<$ix> {
+                index.$lookup(self.as_str())
+            }
+            fn describe(&self) -> String {
+                self.as_str().to_owned()
+            }
+        }
+        impl EntityRef<$ix> for &str {
+            fn find(&self, index: &TenantIndex) -> Option<$ix> {
+                index.$lookup(self)
+            }
+            fn describe(&self) -> String {
+                (*self).to_owned()
+            }
+        }
+        impl EntityRef<$ix> for String {
+            fn find(&self, index: &TenantIndex) -> Option<$ix> {
+                index.$lookup(self)
+            }
+            fn describe(&self) -> String {
+                self.clone()
+            }
+        }
+        impl EntityRef<$ix> for &String {
+            fn find(&self, index: &TenantIndex) -> Option<$ix> {
+                index.$lookup(self)
+            }
+            fn describe(&self) -> String {
+                (*self).clone()
+            }
+        }
+    )*};
+}
+
+entity_refs! {
+    TemplateIx, TemplateId, template_ix, templates;
+    DepartmentIx, DepartmentId, department_ix, departments;
+    RoleIx, RoleId, role_ix, roles;
+    GroupIx, GroupId, group_ix, groups;
+    UserIx, UserId, user_ix, users;
+    DeviceIx, DeviceId, device_ix, devices;
+}
+
 /// A typed value together with its compact form for resolution: the value's
 /// [level](Value::level) for scalar kinds, its handle in the index's list table for lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,6 +267,9 @@ pub struct CompiledTemplate {
     pub(crate) id: TemplateId,
     pub(crate) parent: Option<TemplateIx>,
     pub(crate) values: Assignments,
+    /// For each of `values`, the template of the parent chain that set it (this one or an
+    /// ancestor).
+    pub(crate) origins: Vec<TemplateIx>,
 }
 
 impl CompiledTemplate {
@@ -197,6 +284,12 @@ impl CompiledTemplate {
     /// Its values after applying the parent chain, sorted by feature.
     pub fn values(&self) -> &[(FeatureId, Setting)] {
         &self.values
+    }
+    /// The template of the parent chain that set a feature's value: this template, or the
+    /// ancestor it inherits the value from. `None` if the chain does not set the feature.
+    pub fn origin(&self, feature: FeatureId) -> Option<TemplateIx> {
+        let at = self.values.binary_search_by_key(&feature, |(f, _)| *f).ok()?;
+        self.origins.get(at).copied()
     }
 }
 
@@ -538,9 +631,9 @@ impl TenantIndex {
     pub fn templates(&self) -> &[CompiledTemplate] {
         &self.templates
     }
-    /// A template by handle.
-    pub fn template(&self, ix: TemplateIx) -> Option<&CompiledTemplate> {
-        self.templates.get(ix.index())
+    /// A template, by handle or id.
+    pub fn template(&self, template: impl EntityRef<TemplateIx>) -> Option<&CompiledTemplate> {
+        self.templates.get(template.find(self)?.index())
     }
     /// The handle of a template id.
     pub fn template_ix(&self, id: &str) -> Option<TemplateIx> {
@@ -551,9 +644,12 @@ impl TenantIndex {
     pub fn departments(&self) -> &[Unit<DepartmentId>] {
         &self.departments
     }
-    /// A department by handle.
-    pub fn department(&self, ix: DepartmentIx) -> Option<&Unit<DepartmentId>> {
-        self.departments.get(ix.index())
+    /// A department, by handle or id.
+    pub fn department(
+        &self,
+        department: impl EntityRef<DepartmentIx>,
+    ) -> Option<&Unit<DepartmentId>> {
+        self.departments.get(department.find(self)?.index())
     }
     /// The handle of a department id.
     pub fn department_ix(&self, id: &str) -> Option<DepartmentIx> {
@@ -564,9 +660,9 @@ impl TenantIndex {
     pub fn roles(&self) -> &[RoleEntry] {
         &self.roles
     }
-    /// A role by handle.
-    pub fn role(&self, ix: RoleIx) -> Option<&RoleEntry> {
-        self.roles.get(ix.index())
+    /// A role, by handle or id.
+    pub fn role(&self, role: impl EntityRef<RoleIx>) -> Option<&RoleEntry> {
+        self.roles.get(role.find(self)?.index())
     }
     /// The handle of a role id.
     pub fn role_ix(&self, id: &str) -> Option<RoleIx> {
@@ -577,6 +673,10 @@ impl TenantIndex {
     pub fn groups(&self) -> &[GroupEntry] {
         &self.groups
     }
+    /// A group, by handle or id.
+    pub fn group(&self, group: impl EntityRef<GroupIx>) -> Option<&GroupEntry> {
+        self.groups.get(group.find(self)?.index())
+    }
     /// The handle of a group id.
     pub fn group_ix(&self, id: &str) -> Option<GroupIx> {
         find(&self.groups, id, |g| g.id.as_str()).map(|i| GroupIx(handle(i)))
@@ -586,9 +686,9 @@ impl TenantIndex {
     pub fn users(&self) -> &[UserEntry] {
         &self.users
     }
-    /// A user by handle.
-    pub fn user(&self, ix: UserIx) -> Option<&UserEntry> {
-        self.users.get(ix.index())
+    /// A user, by handle or id.
+    pub fn user(&self, user: impl EntityRef<UserIx>) -> Option<&UserEntry> {
+        self.users.get(user.find(self)?.index())
     }
     /// The handle of a user id.
     pub fn user_ix(&self, id: &str) -> Option<UserIx> {
@@ -598,6 +698,10 @@ impl TenantIndex {
     /// Devices, in id order.
     pub fn devices(&self) -> &[DeviceEntry] {
         &self.devices
+    }
+    /// A device, by handle or id.
+    pub fn device(&self, device: impl EntityRef<DeviceIx>) -> Option<&DeviceEntry> {
+        self.devices.get(device.find(self)?.index())
     }
     /// The handle of a device id.
     pub fn device_ix(&self, id: &str) -> Option<DeviceIx> {

@@ -15,6 +15,50 @@
     )
 )]
 
+/// Gives a fieldless enum its interchange names: `ALL` (in declaration order), `as_str`,
+/// `Display` and `FromStr` (failing with [`UnknownName`]). One definition for every closed set
+/// of names, so that parsing and printing cannot disagree.
+macro_rules! named_enum {
+    ($type:ident, $what:literal, [$($variant:ident => $name:literal),* $(,)?]) => {
+        impl $type {
+            /// Every value, in declaration order.
+            pub const ALL: [$type; [$($name),*].len()] = [$($type::$variant),*];
+
+            /// The interchange name.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($type::$variant => $name,)*
+                }
+            }
+        }
+
+        impl std::fmt::Display for $type {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $type {
+            type Err = $crate::value::UnknownName;
+            /// Parses the interchange name.
+            fn from_str(s: &str) -> Result<$type, $crate::value::UnknownName> {
+                match s {
+                    $($name => Ok($type::$variant),)*
+                    _ => Err($crate::value::UnknownName::new($what, s)),
+                }
+            }
+        }
+    };
+}
+
+/// Traits only this crate implements: the crate decides what can name a feature or a user.
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for &str {}
+    impl Sealed for String {}
+    impl Sealed for &String {}
+}
+
 pub mod batch;
 pub mod catalog;
 pub mod device;
@@ -22,21 +66,22 @@ pub mod error;
 mod graph;
 pub mod value;
 
+pub use catalog::keys;
 pub use catalog::{
     Catalog, CatalogBuilder, CatalogDef, Condition, Feature, FeatureDef, FeatureId, MergeRule,
-    Requirement, RequirementDef,
+    Requirement, RequirementDef, STANDARD_ID, SelfServiceGate,
 };
 pub use device::{AppVersion, DeviceConstraint, Platform, Platforms, Unsupported};
-pub use error::{Invalid, Path, Problem, ValidationErrors};
-pub use value::{Access, Kind, ListValue, RawValue, Value, ValueError};
+pub use error::{Invalid, LookupError, Path, Problem, ValidationErrors};
+pub use value::{Access, ChoiceValue, Kind, ListValue, RawValue, UnknownName, Value, ValueError};
 pub mod index;
 pub mod model;
 pub mod validate;
 
-pub use index::TenantIndex;
+pub use index::{EntityRef, TenantIndex, UserIx};
 pub use validate::{validate, validate_against};
 pub mod entitlements;
 pub mod resolve;
 
-pub use entitlements::{Entitlements, FeatureRef};
+pub use entitlements::{Entitlements, FeatureRef, Query};
 pub use resolve::{ResolvedTenant, Resolver, Trace};

@@ -43,20 +43,104 @@ use std::sync::Arc;
 /// ]);
 /// assert!(matches!(errors.problems()[2].problem, Problem::Unknown { what: "feature", .. }));
 /// ```
+///
+/// # Errors
+///
+/// Every problem of the document, each with its path, in the order described on
+/// [`ValidationErrors`]. A document that names a catalog by id (other than `standard`) is
+/// refused with `Problem::Unknown { what: "catalog", .. }`: validate it with
+/// [`validate_against`] and that catalog. An embedded catalog with problems is reported alone.
 pub fn validate(tenant: &Tenant) -> Result<TenantIndex, ValidationErrors> {
-    let catalog = match &tenant.catalog {
-        CatalogSource::Standard => Catalog::standard(),
-        CatalogSource::Custom(def) => def.build()?,
-    };
-    validate_against(tenant, catalog)
+    match &tenant.catalog {
+        CatalogSource::Standard => index_tenant(tenant, Catalog::standard_shared()),
+        CatalogSource::Custom(def) => index_tenant(tenant, Arc::new(def.build()?)),
+        CatalogSource::Named(id) => Err(ValidationErrors::single(
+            Path::root().field("catalog"),
+            Problem::Unknown {
+                what: "catalog",
+                id: id.clone(),
+            },
+        )),
+    }
 }
 
-/// Validates a tenant against a catalog the caller supplies, ignoring the document's own
-/// `catalog` field: for vendors who keep their catalog in code rather than in each document.
+/// Validates a tenant against a catalog the caller supplies: for vendors who keep their
+/// catalog in code rather than in each document.
+///
+/// The document must name that catalog: by its id (`"catalog": "acme-v2"`, or `"standard"`
+/// for [`Catalog::standard`]), or by embedding the same definition. Pass an
+/// `Arc<Catalog>` to validate many tenants against one catalog without copying it; a
+/// `Catalog` by value is moved into a new `Arc`.
+///
+/// ```
+/// use std::sync::Arc;
+/// use pbx_entitlements::{model::Tenant, validate_against, Catalog, FeatureDef, Problem};
+///
+/// let acme = Arc::new(
+///     Catalog::builder("acme-v2")
+///         .feature(FeatureDef::toggle("calls"))
+///         .without_self_service_gate()
+///         .build()?,
+/// );
+/// let tenant: Tenant = serde_json::from_str(r#"{
+///     "version": 1, "tenant": "t1", "catalog": "acme-v2",
+///     "plan": {"id": "basic", "features": "all"},
+///     "users": [{"id": "alice", "overrides": {"calls": true}}]
+/// }"#)?;
+/// let index = validate_against(&tenant, Arc::clone(&acme))?;
+/// assert_eq!(index.catalog().id(), "acme-v2");
+///
+/// // A document written for another catalog is refused, never silently re-read.
+/// let other: Tenant = serde_json::from_str(r#"{
+///     "version": 1, "tenant": "t2", "catalog": "standard",
+///     "plan": {"id": "basic", "features": "all"}
+/// }"#)?;
+/// let errors = validate_against(&other, acme).unwrap_err();
+/// assert_eq!(errors.problems()[0].path.as_str(), "catalog");
+/// assert!(matches!(errors.problems()[0].problem, Problem::CatalogMismatch { .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// A document naming another catalog gives `Problem::CatalogMismatch` (or
+/// `Problem::CatalogDiffers` for an embedded definition that is not the same catalog), reported
+/// alone at the path `catalog`. Otherwise every problem of the document, as for [`validate`].
 pub fn validate_against(
     tenant: &Tenant,
-    catalog: Catalog,
+    catalog: impl Into<Arc<Catalog>>,
 ) -> Result<TenantIndex, ValidationErrors> {
+    let catalog = catalog.into();
+    let mismatch = match &tenant.catalog {
+        CatalogSource::Custom(def) => {
+            let embedded = def.build()?;
+            (embedded != *catalog).then(|| {
+                if embedded.id() == catalog.id() {
+                    Problem::CatalogDiffers(catalog.id().to_owned())
+                } else {
+                    Problem::CatalogMismatch {
+                        document: embedded.id().to_owned(),
+                        given: catalog.id().to_owned(),
+                    }
+                }
+            })
+        }
+        source => (source.id() != catalog.id()).then(|| Problem::CatalogMismatch {
+            document: source.id().to_owned(),
+            given: catalog.id().to_owned(),
+        }),
+    };
+    if let Some(problem) = mismatch {
+        return Err(ValidationErrors::single(
+            Path::root().field("catalog"),
+            problem,
+        ));
+    }
+    index_tenant(tenant, catalog)
+}
+
+/// Checks a tenant against its catalog and builds the index.
+fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, ValidationErrors> {
     let mut problems = Problems::default();
     let root = At::Root;
     if tenant.version != SCHEMA_VERSION {
@@ -72,7 +156,7 @@ pub fn validate_against(
         problems.push(root.field("tenant"), Problem::EmptyId { what: "tenant" });
     }
     let mut v = Validator {
-        catalog: &catalog,
+        catalog: &*catalog,
         problems,
     };
     let defaults: Vec<Setting> = catalog
@@ -353,7 +437,7 @@ pub fn validate_against(
     numbers.dedup_by(|a, b| a.number == b.number);
     let mut index = TenantIndex {
         tenant: tenant.tenant.clone(),
-        catalog: Arc::new(catalog),
+        catalog: Arc::clone(&catalog),
         defaults,
         lists: ListTable::default(),
         home_country_code: tenant.home_country_code.clone(),
@@ -656,7 +740,7 @@ impl<'c> Validator<'c> {
     fn feature(&mut self, key: &str, path: &At<'_>) -> Option<(FeatureId, &'c Kind)> {
         let catalog = self.catalog;
         match catalog
-            .id(key)
+            .feature_id(key)
             .and_then(|id| Some((id, catalog.get(id)?.kind())))
         {
             Some(found) => Some(found),
@@ -899,7 +983,8 @@ impl<'c> Validator<'c> {
                     return Vec::new();
                 }
             };
-        let mut flat: Vec<Option<Assignments>> = vec![None; own.len()];
+        // Each flattened value with the template that set it, so explanations can credit it.
+        let mut flat: Vec<Option<Vec<Sourced>>> = vec![None; own.len()];
         let mut inherited = 0usize;
         for ix in order {
             let parent_values = parents
@@ -907,7 +992,13 @@ impl<'c> Validator<'c> {
                 .and_then(|p| p.first())
                 .and_then(|&p| flat.get(p).and_then(Option::as_ref))
                 .map_or(&[][..], Vec::as_slice);
-            let values = overlay(parent_values, own.get(ix).map_or(&[][..], Vec::as_slice));
+            let own_values: Vec<Sourced> = own
+                .get(ix)
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .map(|(id, setting)| (*id, setting.clone(), TemplateIx(handle(ix))))
+                .collect();
+            let values = overlay(parent_values, &own_values);
             // Long parent chains over many features could otherwise make a small document
             // expand without bound.
             inherited = inherited.saturating_add(values.len());
@@ -928,7 +1019,15 @@ impl<'c> Validator<'c> {
         }
         flat.into_iter()
             .enumerate()
-            .map(|(ix, values)| CompiledTemplate {
+            .map(|(ix, values)| {
+                let (values, origins) = values
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(id, setting, origin)| ((id, setting), origin))
+                    .unzip();
+                (ix, values, origins)
+            })
+            .map(|(ix, values, origins)| CompiledTemplate {
                 id: names
                     .order
                     .get(ix)
@@ -939,7 +1038,8 @@ impl<'c> Validator<'c> {
                     .get(ix)
                     .and_then(|p| p.first())
                     .map(|&p| TemplateIx(u32::try_from(p).unwrap_or(u32::MAX))),
-                values: values.unwrap_or_default(),
+                values,
+                origins,
             })
             .collect()
     }
@@ -998,15 +1098,18 @@ fn end(e: &Endpoint) -> i128 {
     e.to.map_or(i128::MAX, i128::from)
 }
 
+/// A template value with the template (in a parent chain) that set it.
+type Sourced = (FeatureId, Setting, TemplateIx);
+
 /// `base` with `top`'s entries replacing or adding to it; both sorted by feature.
-fn overlay(base: &[(FeatureId, Setting)], top: &[(FeatureId, Setting)]) -> Assignments {
-    let mut out: Assignments = top.to_vec();
+fn overlay(base: &[Sourced], top: &[Sourced]) -> Vec<Sourced> {
+    let mut out: Vec<Sourced> = top.to_vec();
     out.extend(
         base.iter()
-            .filter(|(id, _)| top.binary_search_by_key(id, |(t, _)| *t).is_err())
+            .filter(|(id, _, _)| top.binary_search_by_key(id, |(t, _, _)| *t).is_err())
             .cloned(),
     );
-    out.sort_by_key(|(id, _)| *id);
+    out.sort_by_key(|(id, _, _)| *id);
     out
 }
 

@@ -44,28 +44,74 @@ pub enum Access {
     Write,
 }
 
-impl Access {
-    /// All access levels, least permissive first.
-    pub const ALL: [Access; 3] = [Access::None, Access::Read, Access::Write];
+named_enum!(Access, "access level", [None => "none", Read => "read", Write => "write"]);
 
-    /// The name used in the interchange format: `"none"`, `"read"` or `"write"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Access::None => "none",
-            Access::Read => "read",
-            Access::Write => "write",
+/// A name that is not one of a closed set's names (an access level, a merge rule, a platform).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} `{}`", .name.escape_debug())]
+pub struct UnknownName {
+    /// What was being named: `access level`, `merge rule`, `platform` …
+    pub what: &'static str,
+    /// The name given.
+    pub name: String,
+}
+
+impl UnknownName {
+    pub(crate) fn new(what: &'static str, name: &str) -> UnknownName {
+        UnknownName {
+            what,
+            name: name.to_owned(),
         }
-    }
-
-    /// Parses the interchange name.
-    pub fn from_name(name: &str) -> Option<Access> {
-        Access::ALL.into_iter().find(|a| a.as_str() == name)
     }
 }
 
-impl fmt::Display for Access {
+/// One option of a choice feature: its position in the feature's options (least permissive
+/// first) and its name. Displays as its name (`own`).
+///
+/// ```
+/// use pbx_entitlements::{ChoiceValue, Kind, RawValue, Value};
+///
+/// let replay = Kind::Choice { options: vec!["none".into(), "own".into(), "all".into()] };
+/// let own = replay.parse(&RawValue::from("own"))?;
+/// assert_eq!(own, Value::Choice(ChoiceValue::new(1, "own")));
+/// assert_eq!(own.to_string(), "own");
+/// # Ok::<(), pbx_entitlements::ValueError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ChoiceValue {
+    position: u16,
+    name: String,
+}
+
+impl ChoiceValue {
+    /// The option at `position` (0 is the least permissive) named `name`.
+    pub fn new(position: u16, name: impl Into<String>) -> ChoiceValue {
+        ChoiceValue {
+            position,
+            name: name.into(),
+        }
+    }
+
+    /// The option's position: 0 is the least permissive.
+    pub fn position(&self) -> u16 {
+        self.position
+    }
+
+    /// The option's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The option at `position` of `options`, if there is one.
+    pub(crate) fn at(options: &[String], position: usize) -> Option<ChoiceValue> {
+        let name = options.get(position)?;
+        Some(ChoiceValue::new(u16::try_from(position).ok()?, name.clone()))
+    }
+}
+
+impl fmt::Display for ChoiceValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(&self.name)
     }
 }
 
@@ -182,6 +228,24 @@ impl From<i64> for RawValue {
     }
 }
 
+impl From<i32> for RawValue {
+    fn from(n: i32) -> Self {
+        RawValue::Integer(i64::from(n))
+    }
+}
+
+impl From<u32> for RawValue {
+    fn from(n: u32) -> Self {
+        RawValue::Integer(i64::from(n))
+    }
+}
+
+impl From<String> for RawValue {
+    fn from(s: String) -> Self {
+        RawValue::Text(s)
+    }
+}
+
 impl From<&str> for RawValue {
     fn from(s: &str) -> Self {
         RawValue::Text(s.to_owned())
@@ -221,8 +285,8 @@ pub enum Value {
     Access(Access),
     /// An integer within the catalog's bounds.
     Limit(i64),
-    /// The index of an option in the feature's option list (least permissive first).
-    Choice(u16),
+    /// An option of the feature's option list (least permissive first).
+    Choice(ChoiceValue),
     /// A set of strings or `Any`.
     List(ListValue),
 }
@@ -238,7 +302,7 @@ impl Value {
             Value::Restriction(restricts) => Some(i64::from(!*restricts)),
             Value::Access(a) => Some(*a as i64),
             Value::Limit(n) => Some(*n),
-            Value::Choice(i) => Some(i64::from(*i)),
+            Value::Choice(c) => Some(i64::from(c.position)),
             Value::List(_) => None,
         }
     }
@@ -290,6 +354,38 @@ impl Value {
                 } else {
                     other.clone()
                 })
+            }
+        }
+    }
+}
+
+/// A readable rendering: `true`, `write`, `4`, `own`, `[48, 49]`, `any`.
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Toggle(b) | Value::Restriction(b) => write!(f, "{b}"),
+            Value::Access(a) => write!(f, "{a}"),
+            Value::Limit(n) => write!(f, "{n}"),
+            Value::Choice(c) => write!(f, "{c}"),
+            Value::List(list) => write!(f, "{list}"),
+        }
+    }
+}
+
+/// `any`, or the items in order: `[48, 49]`.
+impl fmt::Display for ListValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ListValue::Any => f.write_str("any"),
+            ListValue::Only(items) => {
+                f.write_str("[")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    f.write_str(item)?;
+                }
+                f.write_str("]")
             }
         }
     }
@@ -458,7 +554,9 @@ impl Kind {
             Kind::Restriction => Value::Restriction(true),
             Kind::Access => Value::Access(Access::None),
             Kind::Limit { min, .. } => Value::Limit(*min),
-            Kind::Choice { .. } => Value::Choice(0),
+            Kind::Choice { options } => {
+                Value::Choice(ChoiceValue::at(options, 0).unwrap_or(ChoiceValue::new(0, "")))
+            }
             Kind::List { .. } => Value::List(ListValue::empty()),
         }
     }
@@ -472,7 +570,7 @@ impl Kind {
             Kind::Limit { max, .. } => Value::Limit(*max),
             Kind::Choice { options } => {
                 let last = options.len().saturating_sub(1);
-                Value::Choice(u16::try_from(last).unwrap_or(u16::MAX))
+                Value::Choice(ChoiceValue::at(options, last).unwrap_or(ChoiceValue::new(0, "")))
             }
             Kind::List { .. } => Value::List(ListValue::Any),
         }
@@ -499,7 +597,9 @@ impl Kind {
             | (Kind::Restriction, Value::Restriction(_))
             | (Kind::Access, Value::Access(_)) => true,
             (Kind::Limit { min, max }, Value::Limit(n)) => (*min..=*max).contains(n),
-            (Kind::Choice { options }, Value::Choice(i)) => usize::from(*i) < options.len(),
+            (Kind::Choice { options }, Value::Choice(c)) => {
+                options.get(usize::from(c.position)) == Some(&c.name)
+            }
             (Kind::List { items, .. }, Value::List(list)) => match (items, list) {
                 (None, _) => true,
                 (Some(_), ListValue::Any) => true,
@@ -531,7 +631,9 @@ impl Kind {
         match (self, raw) {
             (Kind::Toggle, RawValue::Bool(b)) => Ok(Value::Toggle(*b)),
             (Kind::Restriction, RawValue::Bool(b)) => Ok(Value::Restriction(*b)),
-            (Kind::Access, RawValue::Text(name)) => Access::from_name(name)
+            (Kind::Access, RawValue::Text(name)) => name
+                .parse()
+                .ok()
                 .map(Value::Access)
                 .ok_or_else(|| ValueError::UnknownOption {
                     found: name.clone(),
@@ -551,7 +653,7 @@ impl Kind {
             (Kind::Choice { options }, RawValue::Text(name)) => options
                 .iter()
                 .position(|o| o == name)
-                .and_then(|i| u16::try_from(i).ok())
+                .and_then(|i| ChoiceValue::at(options, i))
                 .map(Value::Choice)
                 .ok_or_else(|| ValueError::UnknownOption {
                     found: name.clone(),
@@ -612,9 +714,11 @@ impl Kind {
             }
             (Kind::Access, Value::Access(a)) => Some(RawValue::Text(a.as_str().to_owned())),
             (Kind::Limit { .. }, Value::Limit(n)) => Some(RawValue::Integer(*n)),
-            (Kind::Choice { options }, Value::Choice(i)) => {
-                options.get(usize::from(*i)).cloned().map(RawValue::Text)
-            }
+            (Kind::Choice { options }, Value::Choice(c)) => options
+                .get(usize::from(c.position))
+                .filter(|name| **name == c.name)
+                .cloned()
+                .map(RawValue::Text),
             (Kind::List { .. }, Value::List(ListValue::Any)) => {
                 Some(RawValue::Text("any".to_owned()))
             }
@@ -622,16 +726,6 @@ impl Kind {
                 Some(RawValue::List(items.iter().cloned().collect()))
             }
             _ => None,
-        }
-    }
-
-    /// A readable rendering of a value of this kind: `true`, `write`, `4`, `own`, `[48, 49]`, `any`.
-    pub fn display(&self, value: &Value) -> String {
-        match self.render(value) {
-            Some(RawValue::Text(s)) => s,
-            Some(RawValue::List(items)) => format!("[{}]", items.join(", ")),
-            Some(other) => other.to_string(),
-            None => format!("{value:?}"),
         }
     }
 
@@ -699,8 +793,8 @@ mod tests {
             options: vec!["none".into(), "own".into(), "all".into()],
         };
         let v = kind.parse(&RawValue::from("own")).unwrap();
-        assert_eq!(v, Value::Choice(1));
+        assert_eq!(v, Value::Choice(ChoiceValue::new(1, "own")));
         assert_eq!(kind.render(&v), Some(RawValue::from("own")));
-        assert_eq!(kind.display(&v), "own");
+        assert_eq!(v.to_string(), "own");
     }
 }

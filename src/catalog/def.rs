@@ -223,39 +223,123 @@ impl FeatureDef {
     }
 }
 
-/// A whole catalog as written: its features in order and the self-service gate.
+/// Whether a catalog has a self-service gate (the toggle that lets users change their own
+/// settings), and which.
+///
+/// There is no default: a catalog without a gate applies every user's preference, and a gate
+/// the plan leaves out ignores every one, so the choice is made explicitly. In JSON the gate
+/// is the toggle's key, or `null` for none.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SelfServiceGate {
+    /// Users may lower their adjustable features while this toggle is on for them.
+    Feature(String),
+    /// No gate: users may always lower their adjustable features.
+    Without,
+}
+
+/// A whole catalog as written: its id, its features in order and its self-service gate.
+///
+/// ```
+/// use pbx_entitlements::{CatalogDef, FeatureDef};
+///
+/// let def: CatalogDef = serde_json::from_str(r#"{
+///     "id": "acme-v2",
+///     "features": [{"key": "calls", "kind": "toggle"}, {"key": "edit_settings", "kind": "toggle"}],
+///     "self_service_gate": "edit_settings"
+/// }"#)?;
+/// let catalog = def.build()?;
+/// assert_eq!(catalog.id(), "acme-v2");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogDef {
+    /// The catalog's id: what a tenant document names in its `catalog` field (`acme-v2`).
+    /// `standard` is the id of [`Catalog::standard`] and of no other catalog.
+    pub id: String,
     /// The features, in catalog order.
     pub features: Vec<FeatureDef>,
-    /// The key of the toggle that lets users change their own settings (§3.6).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub self_service_gate: Option<String>,
+    /// The self-service gate (§3.6): the key of a toggle, or explicitly none (`null`).
+    /// Absent (`None`) is refused by [`build`](CatalogDef::build).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "gate_to_json",
+        deserialize_with = "gate_from_json"
+    )]
+    pub self_service_gate: Option<SelfServiceGate>,
+}
+
+fn gate_to_json<S: serde::Serializer>(
+    gate: &Option<SelfServiceGate>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match gate {
+        Some(SelfServiceGate::Feature(key)) => serializer.serialize_str(key),
+        Some(SelfServiceGate::Without) | None => serializer.serialize_none(),
+    }
+}
+
+/// A present field is `Some`: a key, or `null` for [`SelfServiceGate::Without`].
+fn gate_from_json<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<SelfServiceGate>, D::Error> {
+    let key = Option::<String>::deserialize(deserializer)?;
+    Ok(Some(key.map_or(SelfServiceGate::Without, SelfServiceGate::Feature)))
 }
 
 /// Builds a [`Catalog`] in code; [`build`](CatalogBuilder::build) checks it.
-#[derive(Debug, Clone, Default)]
+///
+/// A catalog must say whether it has a self-service gate: call
+/// [`self_service_gate`](CatalogBuilder::self_service_gate) or
+/// [`without_self_service_gate`](CatalogBuilder::without_self_service_gate).
+#[derive(Debug, Clone)]
 pub struct CatalogBuilder {
     def: CatalogDef,
 }
 
 impl CatalogBuilder {
+    pub(super) fn new(id: impl Into<String>) -> CatalogBuilder {
+        CatalogBuilder {
+            def: CatalogDef {
+                id: id.into(),
+                ..CatalogDef::default()
+            },
+        }
+    }
+
     /// Adds a feature at the end of catalog order.
     pub fn feature(mut self, feature: FeatureDef) -> CatalogBuilder {
         self.def.features.push(feature);
         self
     }
 
-    /// Names the self-service gate toggle.
+    /// Names the self-service gate toggle: users' own preferences apply only while it is on.
     pub fn self_service_gate(mut self, key: impl Into<String>) -> CatalogBuilder {
-        self.def.self_service_gate = Some(key.into());
+        self.def.self_service_gate = Some(SelfServiceGate::Feature(key.into()));
+        self
+    }
+
+    /// Builds the catalog without a self-service gate: every user may always lower their
+    /// adjustable features.
+    pub fn without_self_service_gate(mut self) -> CatalogBuilder {
+        self.def.self_service_gate = Some(SelfServiceGate::Without);
         self
     }
 
     /// Checks the catalog and resolves its references.
+    ///
+    /// # Errors
+    ///
+    /// Every problem of [`CatalogDef::build`].
     pub fn build(self) -> Result<Catalog, ValidationErrors> {
         self.def.build()
+    }
+
+    /// The definition built so far.
+    pub fn def(&self) -> &CatalogDef {
+        &self.def
     }
 }
 
@@ -265,9 +349,33 @@ const MAX_FEATURES: usize = u16::MAX as usize;
 impl CatalogDef {
     /// Checks the catalog and resolves its references, reporting every problem with its path
     /// (`catalog.features[max_channels].default`).
+    ///
+    /// # Errors
+    ///
+    /// Every problem found, each with its path: an empty or reserved id, an empty or repeated
+    /// feature key, a default or requirement value that does not fit its kind, a kind with an
+    /// empty range or repeated options, seats on a feature that is not a toggle, requirements
+    /// that name unknown features or form a cycle, and a self-service gate that is missing,
+    /// unknown, not a toggle, or user-adjustable.
     pub fn build(&self) -> Result<Catalog, ValidationErrors> {
+        let catalog = self.build_unchecked_id()?;
+        if catalog.id == super::STANDARD_ID && catalog != **super::standard::shared() {
+            return Err(ValidationErrors::single(
+                Path::root().field("catalog").field("id"),
+                Problem::ReservedCatalogId(super::STANDARD_ID),
+            ));
+        }
+        Ok(catalog)
+    }
+
+    /// [`build`](CatalogDef::build) without reserving the standard id: for the standard
+    /// catalog itself.
+    pub(super) fn build_unchecked_id(&self) -> Result<Catalog, ValidationErrors> {
         let mut problems = Problems::default();
         let root = Path::root().field("catalog");
+        if self.id.is_empty() {
+            problems.push(root.field("id"), Problem::EmptyId { what: "catalog" });
+        }
         let list_path = root.field("features");
         if self.features.len() > MAX_FEATURES {
             problems.push(
@@ -390,12 +498,17 @@ impl CatalogDef {
             }
         };
 
-        let self_service_gate = self.self_service_gate.as_ref().and_then(|key| {
-            let path = root.field("self_service_gate");
-            match keys.get(key).copied() {
+        let gate_path = root.field("self_service_gate");
+        let self_service_gate = match &self.self_service_gate {
+            None => {
+                problems.push(gate_path, Problem::UndecidedGate);
+                None
+            }
+            Some(SelfServiceGate::Without) => None,
+            Some(SelfServiceGate::Feature(key)) => match keys.get(key).copied() {
                 None => {
                     problems.push(
-                        path,
+                        gate_path,
                         Problem::Unknown {
                             what: "feature",
                             id: key.clone(),
@@ -408,13 +521,13 @@ impl CatalogDef {
                     .map(|f: &Feature| (&f.kind, f.adjustable))
                 {
                     Some((Kind::Toggle, true)) => {
-                        problems.push(path, Problem::AdjustableGate(key.clone()));
+                        problems.push(gate_path, Problem::AdjustableGate(key.clone()));
                         None
                     }
                     Some((Kind::Toggle, false)) => Some(id),
                     Some((other, _)) => {
                         problems.push(
-                            path,
+                            gate_path,
                             Problem::WrongKind {
                                 feature: key.clone(),
                                 kind: other.name(),
@@ -425,10 +538,11 @@ impl CatalogDef {
                     }
                     None => None,
                 },
-            }
-        });
+            },
+        };
 
         problems.finish(Catalog {
+            id: self.id.clone(),
             features,
             keys,
             self_service_gate,
@@ -439,6 +553,7 @@ impl CatalogDef {
 
 fn empty_catalog() -> Catalog {
     Catalog {
+        id: String::new(),
         features: Vec::new(),
         keys: BTreeMap::new(),
         self_service_gate: None,
@@ -509,10 +624,12 @@ impl From<&Catalog> for CatalogDef {
             })
             .collect();
         CatalogDef {
+            id: catalog.id.clone(),
             features,
-            self_service_gate: catalog
-                .self_service_gate
-                .map(|id| catalog.key(id).to_owned()),
+            self_service_gate: Some(match catalog.self_service_gate {
+                Some(id) => SelfServiceGate::Feature(catalog.key(id).to_owned()),
+                None => SelfServiceGate::Without,
+            }),
         }
     }
 }

@@ -8,19 +8,23 @@
 //! ```
 //! use pbx_entitlements::{Catalog, FeatureDef, Kind, Value};
 //!
-//! let catalog = Catalog::builder()
+//! let catalog = Catalog::builder("acme-v2")
 //!     .feature(FeatureDef::toggle("calls"))
 //!     .feature(FeatureDef::limit("max_channels", 0, 100).default(1))
 //!     .feature(FeatureDef::toggle("international_calls").requires("calls"))
-//!     .build()
-//!     .unwrap();
+//!     .feature(FeatureDef::toggle("edit_settings"))
+//!     .self_service_gate("edit_settings")
+//!     .build()?;
 //!
-//! let id = catalog.id("max_channels").unwrap();
+//! assert_eq!(catalog.id(), "acme-v2");
+//! let id = catalog.feature_id("max_channels").unwrap();
 //! assert_eq!(catalog.get(id).unwrap().default(), &Value::Limit(1));
-//! assert_eq!(catalog.len(), 3);
+//! assert_eq!(catalog.len(), 4);
+//! # Ok::<(), pbx_entitlements::ValidationErrors>(())
 //! ```
 
 mod def;
+pub mod keys;
 mod standard;
 
 use std::collections::BTreeMap;
@@ -32,7 +36,11 @@ use crate::device::DeviceConstraint;
 use crate::error::ValidationErrors;
 use crate::value::{Kind, Value};
 
-pub use def::{CatalogBuilder, CatalogDef, FeatureDef, RequirementDef};
+pub use def::{CatalogBuilder, CatalogDef, FeatureDef, RequirementDef, SelfServiceGate};
+
+/// The id of [`Catalog::standard`]: what a tenant document writes as `"catalog": "standard"`.
+/// No other catalog may take it.
+pub const STANDARD_ID: &str = "standard";
 
 /// A dense handle for a feature of one catalog: its position in catalog order.
 ///
@@ -71,6 +79,12 @@ pub enum MergeRule {
     /// The value of the source with the lowest rank; ties broken by source id (byte order).
     Ranked,
 }
+
+named_enum!(MergeRule, "merge rule", [
+    MostPermissive => "most_permissive",
+    MostRestrictive => "most_restrictive",
+    Ranked => "ranked",
+]);
 
 /// When a requirement is met.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -160,6 +174,7 @@ impl Feature {
 /// does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Catalog {
+    id: String,
     features: Vec<Feature>,
     keys: BTreeMap<String, FeatureId>,
     self_service_gate: Option<FeatureId>,
@@ -167,9 +182,15 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// A builder for a vendor's own catalog.
-    pub fn builder() -> CatalogBuilder {
-        CatalogBuilder::default()
+    /// A builder for a vendor's own catalog with this id (`acme-v2`): the id tenant documents
+    /// name in their `catalog` field.
+    pub fn builder(id: impl Into<String>) -> CatalogBuilder {
+        CatalogBuilder::new(id)
+    }
+
+    /// The catalog's id: `standard` for [`Catalog::standard`], the vendor's own otherwise.
+    pub fn id(&self) -> &str {
+        &self.id
     }
 
     /// The number of features.
@@ -183,7 +204,7 @@ impl Catalog {
     }
 
     /// The id of the feature with this key.
-    pub fn id(&self, key: &str) -> Option<FeatureId> {
+    pub fn feature_id(&self, key: &str) -> Option<FeatureId> {
         self.keys.get(key).copied()
     }
 
@@ -194,7 +215,7 @@ impl Catalog {
 
     /// The feature with this key.
     pub fn by_key(&self, key: &str) -> Option<&Feature> {
-        self.id(key).and_then(|id| self.get(id))
+        self.feature_id(key).and_then(|id| self.get(id))
     }
 
     /// The key of the feature with this id, or `"?"` for a foreign id.

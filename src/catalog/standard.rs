@@ -1,21 +1,28 @@
 //! `Catalog::standard()`: the ready catalog of SPEC Appendix A, covering every feature named in
 //! the five source systems. Keys are stable API.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
-use super::{Catalog, CatalogBuilder, FeatureDef as F};
+use super::{Catalog, CatalogBuilder, FeatureDef as F, STANDARD_ID};
 use crate::device::Platforms;
 
-/// Built once; every call hands out a clone.
-static STANDARD: LazyLock<Catalog> = LazyLock::new(|| {
+/// Built once; shared by every tenant that names it.
+static STANDARD: LazyLock<Arc<Catalog>> = LazyLock::new(|| {
     // The definition below is a constant of this crate, checked row by row against SPEC
     // Appendix A by `tests/standard_catalog.rs`; a failure here is a bug in the crate, never
     // a consequence of user input.
     #[allow(clippy::expect_used)]
-    standard_def()
-        .build()
-        .expect("the standard catalog is well-formed")
+    let catalog = standard_def()
+        .def()
+        .build_unchecked_id()
+        .expect("the standard catalog is well-formed");
+    Arc::new(catalog)
 });
+
+/// The standard catalog, shared.
+pub(super) fn shared() -> &'static Arc<Catalog> {
+    &STANDARD
+}
 
 impl Catalog {
     /// The standard catalog of SPEC Appendix A: editions and modules, tenant switches,
@@ -30,10 +37,17 @@ impl Catalog {
     /// let catalog = Catalog::standard();
     /// let channels = catalog.by_key("max_channels").unwrap();
     /// assert_eq!(channels.default(), &Value::Limit(1));
-    /// assert_eq!(catalog.self_service_gate(), catalog.id("edit_settings"));
+    /// assert_eq!(catalog.id(), "standard");
+    /// assert_eq!(catalog.self_service_gate(), catalog.feature_id("edit_settings"));
     /// ```
     pub fn standard() -> Catalog {
-        STANDARD.clone()
+        Catalog::clone(&STANDARD)
+    }
+
+    /// The standard catalog behind an `Arc`, built once per process: validating any number of
+    /// tenants against it copies nothing.
+    pub fn standard_shared() -> Arc<Catalog> {
+        Arc::clone(&STANDARD)
     }
 }
 
@@ -44,7 +58,7 @@ fn standard_def() -> CatalogBuilder {
             .requires("user_portal")
             .describe(format!("User portal menu: {what}"))
     };
-    Catalog::builder()
+    Catalog::builder(STANDARD_ID)
         // Editions and modules (seed 000), sold by the seat.
         .feature(F::toggle("edition_business").seats().describe("Business edition of the apps"))
         .feature(F::toggle("edition_ios").seats().platforms(Platforms::IOS).describe("iOS edition"))

@@ -22,7 +22,6 @@ mod org;
 mod plan;
 mod user;
 
-use indexmap::IndexMap;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -34,8 +33,12 @@ pub use org::{AdminScope, Department, Group, PolicyEntry, Role, Template};
 pub use plan::{Availability, Plan};
 pub use user::{Device, EndpointAssignment, EndpointKind, User};
 
+/// The ordered map used for every keyed section of the document (policy, values, plan caps):
+/// re-exported so that callers name the same type and version as this crate.
+pub use indexmap::IndexMap;
+
 /// Feature values keyed by feature key, in document order.
-pub type Values = indexmap::IndexMap<String, RawValue>;
+pub type Values = IndexMap<String, RawValue>;
 
 /// The schema version this crate reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -43,12 +46,14 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// One customer organisation: one interchange document (SPEC §11).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Tenant {
     /// The schema version; this crate reads [`SCHEMA_VERSION`].
     pub version: u32,
     /// The tenant's id.
     pub tenant: TenantId,
-    /// The catalog: `"standard"` or a full catalog definition. Absent means standard.
+    /// The catalog: `"standard"`, the id of a catalog the caller supplies, or a full catalog
+    /// definition. Absent means standard.
     #[serde(default)]
     pub catalog: CatalogSource,
     /// The tenant's home country code (E.164, without `+`), used by dial rights.
@@ -109,23 +114,49 @@ impl Tenant {
             devices: Vec::new(),
         }
     }
+
+    /// Names the tenant's catalog: `CatalogSource::Named("acme-v2".into())` for a vendor
+    /// catalog supplied to [`validate_against`](crate::validate_against).
+    pub fn with_catalog(mut self, catalog: CatalogSource) -> Tenant {
+        self.catalog = catalog;
+        self
+    }
 }
 
-/// Which catalog a tenant uses: `"standard"` or a full definition.
+/// Which catalog a tenant uses: the standard one, one the caller supplies by id, or a full
+/// definition embedded in the document.
+///
+/// In JSON: `"standard"` (also when the field is absent), any other string for a catalog named
+/// by id (validated with [`validate_against`](crate::validate_against)), or a catalog object.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum CatalogSource {
-    /// [`Catalog::standard`](crate::Catalog::standard).
+    /// [`Catalog::standard`](crate::Catalog::standard), id `standard`.
     #[default]
     Standard,
+    /// A vendor's catalog, named by its id (`"acme-v2"`) and supplied by the caller.
+    Named(String),
     /// A vendor's own catalog, embedded in the document.
     Custom(CatalogDef),
+}
+
+impl CatalogSource {
+    /// The id of the catalog the document names: `standard`, the named id, or the embedded
+    /// definition's id.
+    pub fn id(&self) -> &str {
+        match self {
+            CatalogSource::Standard => crate::catalog::STANDARD_ID,
+            CatalogSource::Named(id) => id,
+            CatalogSource::Custom(def) => &def.id,
+        }
+    }
 }
 
 impl Serialize for CatalogSource {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            CatalogSource::Standard => serializer.serialize_str("standard"),
+            CatalogSource::Standard => serializer.serialize_str(crate::catalog::STANDARD_ID),
+            CatalogSource::Named(id) => serializer.serialize_str(id),
             CatalogSource::Custom(def) => def.serialize(serializer),
         }
     }
@@ -133,8 +164,25 @@ impl Serialize for CatalogSource {
 
 impl<'de> Deserialize<'de> for CatalogSource {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(word_or(deserializer, "standard", "a catalog object")?
-            .map_or(CatalogSource::Standard, CatalogSource::Custom))
+        struct Source;
+        impl<'de> Visitor<'de> for Source {
+            type Value = CatalogSource;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a catalog id or a catalog object")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<CatalogSource, E> {
+                Ok(match v {
+                    crate::catalog::STANDARD_ID => CatalogSource::Standard,
+                    "" => return Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+                    id => CatalogSource::Named(id.to_owned()),
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<CatalogSource, A::Error> {
+                CatalogDef::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(CatalogSource::Custom)
+            }
+        }
+        deserializer.deserialize_any(Source)
     }
 }
 
@@ -219,9 +267,12 @@ pub enum NumberKind {
     Ivr,
 }
 
+named_enum!(NumberKind, "number kind", [Standard => "standard", Ivr => "ivr"]);
+
 /// One of the tenant's telephone numbers (caller IDs, seed 003).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Number {
     /// The number, E.164 with a leading `+`.
     pub number: String,
@@ -234,4 +285,31 @@ pub struct Number {
     /// Users assigned to this number (for IVRs: who may present it as caller ID).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<UserId>,
+}
+
+impl Number {
+    /// A standard line (`+48221234567`) with no members.
+    pub fn new(number: impl Into<String>) -> Number {
+        Number {
+            number: number.into(),
+            kind: NumberKind::Standard,
+            ivr: None,
+            members: Vec::new(),
+        }
+    }
+
+    /// The number of the IVR `ivr`.
+    pub fn ivr(number: impl Into<String>, ivr: impl Into<String>) -> Number {
+        Number {
+            kind: NumberKind::Ivr,
+            ivr: Some(ivr.into()),
+            ..Number::new(number)
+        }
+    }
+
+    /// Adds a member (for IVRs: a user who may present the number as caller ID).
+    pub fn with_member(mut self, user: impl Into<UserId>) -> Number {
+        self.members.push(user.into());
+        self
+    }
 }

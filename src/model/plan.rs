@@ -8,8 +8,18 @@ use super::PlanId;
 /// What a tenant bought: available features, maxima, seat counts.
 ///
 /// The plan binds rights only: it never removes a restriction toggle (§3.1).
+///
+/// ```
+/// use pbx_entitlements::model::Plan;
+///
+/// let plan = Plan::only("starter", ["calls", "voicemail", "max_channels"])
+///     .with_limit("max_channels", 2)
+///     .with_seats("module_crm", 10);
+/// assert_eq!(plan.limits["max_channels"], 2);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Plan {
     /// The plan's id (`starter`, `business`).
     pub id: PlanId,
@@ -73,6 +83,35 @@ impl Plan {
             features: Availability::Only(features.into_iter().map(Into::into).collect()),
             ..Plan::all(id)
         }
+    }
+
+    /// Caps a limit feature at `max`.
+    pub fn with_limit(mut self, key: impl Into<String>, max: i64) -> Plan {
+        self.limits.insert(key.into(), max);
+        self
+    }
+
+    /// Caps a choice feature at its option `highest`.
+    pub fn with_choice(mut self, key: impl Into<String>, highest: impl Into<String>) -> Plan {
+        self.choices.insert(key.into(), highest.into());
+        self
+    }
+
+    /// Limits a list feature to the universe `items`.
+    pub fn with_list<I, S>(mut self, key: impl Into<String>, items: I) -> Plan
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.lists
+            .insert(key.into(), items.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Buys `seats` seats of a seat-licensed feature.
+    pub fn with_seats(mut self, key: impl Into<String>, seats: u32) -> Plan {
+        self.seats.insert(key.into(), seats);
+        self
     }
 }
 

@@ -52,7 +52,8 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::catalog::{Condition, FeatureId, MergeRule};
 use crate::entitlements::{Entitlements, FeatureRef, Layout, ListPool, Words, decode};
-use crate::index::{EMPTY_LIST, ListTable, TenantIndex, UnitIx, UserIx, UserRanges};
+use crate::error::LookupError;
+use crate::index::{EMPTY_LIST, EntityRef, ListTable, TenantIndex, UnitIx, UserIx, UserRanges};
 use crate::value::{Kind, ListValue, join_levels, meet_levels};
 use lists::Combos;
 
@@ -315,14 +316,31 @@ impl<'i> Resolver<'i> {
         &self.index
     }
 
-    /// The effective entitlements of the user with this id.
-    pub fn user(&self, id: &str) -> Option<Entitlements> {
-        self.resolve(self.index.user_ix(id)?)
-    }
-
-    /// The effective entitlements of a user.
-    pub fn resolve(&self, user: UserIx) -> Option<Entitlements> {
-        let entry = self.index.ranges.get(user.index())?;
+    /// The effective entitlements of a user, by id or handle.
+    ///
+    /// ```
+    /// use pbx_entitlements::{keys, model::{Plan, Tenant, User}, validate, LookupError, Resolver};
+    ///
+    /// let mut tenant = Tenant::new("acme", Plan::all("business"));
+    /// tenant.users.push(User::new("alice").with_override("calls", true));
+    /// let index = validate(&tenant)?;
+    /// let resolver = Resolver::new(&index);
+    ///
+    /// assert!(resolver.user("alice")?.get(keys::CALLS));
+    /// assert_eq!(resolver.user("bob"), Err(LookupError::UnknownUser("bob".into())));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`LookupError::UnknownUser`] if the tenant has no such user.
+    pub fn user(&self, user: impl EntityRef<UserIx>) -> Result<Entitlements, LookupError> {
+        let ix = self.user_ix(&user)?;
+        let entry = self
+            .index
+            .ranges
+            .get(ix.index())
+            .ok_or_else(|| LookupError::UnknownUser(user.describe()))?;
         let mut combos = Combos::new(&self.table);
         let mut words = Words::zeroed(self.layout.words());
         // Reuse the resolver's working memory when no other thread is using it; never wait.
@@ -337,11 +355,17 @@ impl<'i> Resolver<'i> {
         };
         self.run(entry, &mut combos, scratch, &mut Silent);
         self.pack(scratch, &mut words);
-        Some(Entitlements::new(
+        Ok(Entitlements::new(
             Arc::clone(&self.layout),
             combos.into_pool(&self.shared, &self.no_lists),
             words,
         ))
+    }
+
+    /// The handle of a user, or the error naming it.
+    fn user_ix(&self, user: &impl EntityRef<UserIx>) -> Result<UserIx, LookupError> {
+        user.find(&self.index)
+            .ok_or_else(|| LookupError::UnknownUser(user.describe()))
     }
 
     /// The effective entitlements of every user, in user-id order.
@@ -366,25 +390,55 @@ impl<'i> Resolver<'i> {
     }
 
     /// Explains one feature of one user: every layer that touched it, with the candidates that
-    /// lost. `None` if the user or feature is unknown.
-    pub fn explain(&self, user: &str, feature: impl FeatureRef) -> Option<Trace> {
-        self.explain_user(self.index.user_ix(user)?, feature)
-    }
-
-    /// [`explain`](Resolver::explain) by user handle.
-    pub fn explain_user(&self, user: UserIx, feature: impl FeatureRef) -> Option<Trace> {
-        let entry = self.index.user(user)?;
-        let ranges = self.index.ranges.get(user.index())?;
+    /// lost. The user and the feature are each given by id or handle.
+    ///
+    /// ```
+    /// use pbx_entitlements::{keys, model::Tenant, validate, LookupError, Resolver};
+    ///
+    /// let tenant: Tenant = serde_json::from_str(r#"{
+    ///     "version": 1, "tenant": "acme",
+    ///     "plan": {"id": "starter", "features": "all", "limits": {"max_channels": 2}},
+    ///     "users": [{"id": "alice", "overrides": {"max_channels": 4}}]
+    /// }"#)?;
+    /// let index = validate(&tenant)?;
+    /// let resolver = Resolver::new(&index);
+    ///
+    /// let why = resolver.explain("alice", keys::MAX_CHANNELS)?;
+    /// assert_eq!(why.to_string(), r#"max_channels = 2: an admin override sets 4; plan "starter" caps it at 2"#);
+    /// assert_eq!(resolver.explain("bob", "max_channels"), Err(LookupError::UnknownUser("bob".into())));
+    /// assert_eq!(
+    ///     resolver.explain("alice", "max_chanels"),
+    ///     Err(LookupError::UnknownFeature("max_chanels".into()))
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`LookupError::UnknownUser`] or [`LookupError::UnknownFeature`], naming what was not
+    /// found.
+    pub fn explain(
+        &self,
+        user: impl EntityRef<UserIx>,
+        feature: impl FeatureRef,
+    ) -> Result<Trace, LookupError> {
+        let ix = self.user_ix(&user)?;
+        let unknown_user = || LookupError::UnknownUser(user.describe());
+        let entry = self.index.user(ix).ok_or_else(unknown_user)?;
+        let ranges = self.index.ranges.get(ix.index()).ok_or_else(unknown_user)?;
         let catalog = &self.index.catalog;
-        let id = feature.feature_id(catalog)?;
-        let kind = catalog.get(id)?.kind().clone();
+        let (id, feature_def) = feature
+            .feature_id(catalog)
+            .and_then(|id| Some((id, catalog.get(id)?)))
+            .ok_or_else(|| feature.unknown())?;
+        let kind = feature_def.kind().clone();
         let mut combos = Combos::new(&self.table);
         let mut scratch = Scratch::new(self.features.len());
         let mut recorder = trace::Recorder::new(&self.index, id.index());
         self.run(ranges, &mut combos, &mut scratch, &mut recorder);
         let final_level = scratch.levels.get(id.index()).copied().unwrap_or_default();
         let pool = combos.into_pool(&self.shared, &self.no_lists);
-        Some(Trace {
+        Ok(Trace {
             user: entry.id.clone(),
             feature: id,
             key: catalog.key(id).to_owned(),
@@ -413,17 +467,30 @@ impl<'i> Resolver<'i> {
             let Some(values) = self.templates.get(source.template.index()) else {
                 continue;
             };
-            for &(f, level) in values.iter() {
+            for (position, &(f, level)) in values.iter().enumerate() {
                 let (Some(p), Some(slot)) = (self.features.get(f), acc.get_mut(f)) else {
                     continue;
                 };
                 if O::ACTIVE && o.feature() == f {
-                    let id = self
-                        .index
-                        .template(source.template)
-                        .map(|t| t.id.clone())
-                        .unwrap_or_default();
-                    o.candidate(id, source.unit, level, source.priority, p.locked);
+                    // Credit the template of the parent chain that set the value.
+                    let reached = self.index.template(source.template);
+                    let setter = reached
+                        .and_then(|t| t.origins.get(position))
+                        .and_then(|&origin| self.index.template(origin))
+                        .or(reached);
+                    let inherited_by = match (setter, reached) {
+                        (Some(s), Some(r)) if s.id != r.id => Some(r.id.clone()),
+                        _ => None,
+                    };
+                    let id = setter.map(|t| t.id.clone()).unwrap_or_default();
+                    o.candidate(
+                        id,
+                        inherited_by,
+                        source.unit,
+                        level,
+                        source.priority,
+                        p.locked,
+                    );
                 }
                 if p.locked {
                     continue;
@@ -470,9 +537,21 @@ impl<'i> Resolver<'i> {
     /// catalog order, whether or not the user is detached. Locked features are left out: a
     /// template cannot change them.
     ///
-    /// This is what detaching a user writes as overrides (§3.4).
-    pub fn template_values(&self, user: UserIx) -> Option<Vec<(FeatureId, crate::value::Value)>> {
-        let entry = self.index.ranges.get(user.index())?;
+    /// This is what detaching a user writes as overrides.
+    ///
+    /// # Errors
+    ///
+    /// [`LookupError::UnknownUser`] if the tenant has no such user.
+    pub fn template_values(
+        &self,
+        user: impl EntityRef<UserIx>,
+    ) -> Result<Vec<(FeatureId, crate::value::Value)>, LookupError> {
+        let ix = self.user_ix(&user)?;
+        let entry = self
+            .index
+            .ranges
+            .get(ix.index())
+            .ok_or_else(|| LookupError::UnknownUser(user.describe()))?;
         let n = self.features.len();
         let mut combos = Combos::new(&self.table);
         let mut acc = vec![Acc::default(); n];
@@ -484,7 +563,7 @@ impl<'i> Resolver<'i> {
             .filter_map(|&f| Some((f, acc.get(f)?.level)))
             .collect();
         let pool = combos.into_pool(&self.shared, &self.no_lists);
-        Some(
+        Ok(
             levels
                 .into_iter()
                 .filter_map(|(f, level)| {
@@ -556,7 +635,7 @@ impl<'i> Resolver<'i> {
         let at_least = match (need, feature) {
             (Need::AtLeast(min), Some(f)) if !matches!(f.kind(), Kind::List { .. }) => {
                 let value = decode(f.kind(), min, &ListPool::empty());
-                Some(f.kind().display(&value))
+                Some(value.to_string())
             }
             _ => None,
         };
@@ -778,10 +857,12 @@ trait Observer {
     fn feature(&self) -> usize;
     /// One step of the traced feature.
     fn step(&mut self, layer: Layer, origin: Origin, level: i64, effect: Effect);
-    /// One template's value for the traced feature.
+    /// One template's value for the traced feature: the template that set it, and the
+    /// user's template that inherits it when that is another one.
     fn candidate(
         &mut self,
         template: crate::model::TemplateId,
+        inherited_by: Option<crate::model::TemplateId>,
         source: UnitIx,
         level: i64,
         priority: u32,
@@ -802,7 +883,16 @@ impl Observer for Silent {
         usize::MAX
     }
     fn step(&mut self, _: Layer, _: Origin, _: i64, _: Effect) {}
-    fn candidate(&mut self, _: crate::model::TemplateId, _: UnitIx, _: i64, _: u32, _: bool) {}
+    fn candidate(
+        &mut self,
+        _: crate::model::TemplateId,
+        _: Option<crate::model::TemplateId>,
+        _: UnitIx,
+        _: i64,
+        _: u32,
+        _: bool,
+    ) {
+    }
     fn templates_done(&mut self, _: MergeRule, _: i64, _: u32) {}
     fn ceiling_changed(&self, _: i64) -> bool {
         false
@@ -833,8 +923,18 @@ impl<'i> ResolvedTenant<'i> {
         self.index.users.is_empty()
     }
 
-    /// The entitlements of a user.
-    pub fn get(&self, user: UserIx) -> Option<Entitlements> {
+    /// The entitlements of a user, by id or handle.
+    ///
+    /// # Errors
+    ///
+    /// [`LookupError::UnknownUser`] if the tenant has no such user.
+    pub fn user(&self, user: impl EntityRef<UserIx>) -> Result<Entitlements, LookupError> {
+        user.find(&self.index)
+            .and_then(|ix| self.row(ix))
+            .ok_or_else(|| LookupError::UnknownUser(user.describe()))
+    }
+
+    fn row(&self, user: UserIx) -> Option<Entitlements> {
         let start = user.index().checked_mul(self.width)?;
         let row = self.words.get(start..start.checked_add(self.width)?)?;
         Some(Entitlements::new(
@@ -844,24 +944,49 @@ impl<'i> ResolvedTenant<'i> {
         ))
     }
 
-    /// The entitlements of the user with this id.
-    pub fn user(&self, id: &str) -> Option<Entitlements> {
-        self.get(self.index.user_ix(id)?)
-    }
-
     /// Every user with their entitlements, in id order.
-    pub fn iter(&self) -> impl Iterator<Item = (&crate::model::UserId, Entitlements)> + '_ {
-        let index: &TenantIndex = &self.index;
-        index
-            .users
-            .iter()
-            .enumerate()
-            .filter_map(move |(i, u)| Some((&u.id, self.get(UserIx(u32::try_from(i).ok()?))?)))
+    pub fn iter(&self) -> Users<'_, 'i> {
+        Users {
+            tenant: self,
+            next: 0,
+        }
     }
 
     /// Bytes of packed state per user (the shared list table not counted).
     pub fn bytes_per_user(&self) -> usize {
         self.width.saturating_mul(std::mem::size_of::<u64>())
+    }
+}
+
+/// The users of a [`ResolvedTenant`] with their entitlements, in id order.
+#[derive(Debug, Clone)]
+pub struct Users<'r, 'i> {
+    tenant: &'r ResolvedTenant<'i>,
+    next: usize,
+}
+
+impl<'r> Iterator for Users<'r, '_> {
+    type Item = (&'r crate::model::UserId, Entitlements);
+    fn next(&mut self) -> Option<Self::Item> {
+        let index: &'r TenantIndex = &self.tenant.index;
+        let user = index.users.get(self.next)?;
+        let ix = UserIx(u32::try_from(self.next).ok()?);
+        self.next = self.next.saturating_add(1);
+        Some((&user.id, self.tenant.row(ix)?))
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.tenant.len().saturating_sub(self.next);
+        (left, Some(left))
+    }
+}
+
+impl ExactSizeIterator for Users<'_, '_> {}
+
+impl<'r, 'i> IntoIterator for &'r ResolvedTenant<'i> {
+    type Item = (&'r crate::model::UserId, Entitlements);
+    type IntoIter = Users<'r, 'i>;
+    fn into_iter(self) -> Users<'r, 'i> {
+        self.iter()
     }
 }
 

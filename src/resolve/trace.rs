@@ -67,8 +67,12 @@ pub enum Origin {
     Tenant,
     /// A template, reached through a department or role.
     Template {
-        /// The template.
+        /// The template that set the value.
         template: TemplateId,
+        /// The department's or role's template that inherits the value from `template`
+        /// through its parent chain; `None` when `template` is that template itself.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        inherited_by: Option<TemplateId>,
         /// How the user reached it.
         via: Via,
     },
@@ -183,7 +187,7 @@ pub struct Trace {
 
 impl Trace {
     fn describe(&self, step: &Step, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let v = self.kind.display(&step.value);
+        let v = &step.value;
         let who = Who(&step.origin);
         match step.effect {
             Effect::Set if step.origin == Origin::Catalog => {
@@ -267,7 +271,16 @@ impl fmt::Display for Who<'_> {
         match self.0 {
             Origin::Catalog => f.write_str("the catalog"),
             Origin::Tenant => f.write_str("tenant policy"),
-            Origin::Template { template, via } => write!(f, "template \"{template}\" ({via})"),
+            Origin::Template {
+                template,
+                inherited_by: None,
+                via,
+            } => write!(f, "template \"{template}\" ({via})"),
+            Origin::Template {
+                template,
+                inherited_by: Some(child),
+                via,
+            } => write!(f, "template \"{template}\" (inherited by \"{child}\", {via})"),
             Origin::Merge(MergeRule::MostPermissive) => f.write_str("the most permissive template"),
             Origin::Merge(MergeRule::MostRestrictive) => {
                 f.write_str("the most restrictive template")
@@ -283,7 +296,7 @@ impl fmt::Display for Who<'_> {
 
 impl fmt::Display for Trace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} = {}", self.key, self.kind.display(&self.value))?;
+        write!(f, "{} = {}", self.key, self.value)?;
         // The default is worth saying only when nothing else spoke.
         let shown: Vec<&Step> = if self.steps.len() > 1 {
             self.steps
@@ -369,6 +382,7 @@ impl Observer for Recorder<'_> {
     fn candidate(
         &mut self,
         template: TemplateId,
+        inherited_by: Option<TemplateId>,
         source: UnitIx,
         level: i64,
         priority: u32,
@@ -387,7 +401,11 @@ impl Observer for Recorder<'_> {
         }
         self.steps.push(RawStep {
             layer: Layer::Template,
-            origin: Origin::Template { template, via },
+            origin: Origin::Template {
+                template,
+                inherited_by,
+                via,
+            },
             level,
             effect: if locked {
                 Effect::IgnoredLocked
