@@ -6,7 +6,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use pbx_entitlements::{Resolver, validate};
+use pbx_entitlements::{Resolver, keys, validate};
 
 mod workload;
 
@@ -27,7 +27,7 @@ fn resolve(c: &mut Criterion) {
     group.bench_function("one_user_all_features", |b| {
         b.iter(|| {
             next = (next + 1) % users.len();
-            resolver.resolve(black_box(users[next]))
+            resolver.user(black_box(users[next]))
         })
     });
     group.sample_size(20);
@@ -37,10 +37,12 @@ fn resolve(c: &mut Criterion) {
     group.finish();
 
     let mut group = c.benchmark_group("check");
-    let alice = resolver.resolve(users[1]).expect("resolved user");
+    let alice = resolver.user(users[1]).expect("resolved user");
     let catalog = index.catalog();
-    let calls = catalog.id("calls").expect("standard feature");
-    let channels = catalog.id("max_channels").expect("standard feature");
+    let calls = catalog.feature_id("calls").expect("standard feature");
+    let channels = catalog
+        .feature_id("max_channels")
+        .expect("standard feature");
     group.bench_function("toggle_by_id", |b| {
         b.iter(|| black_box(&alice).toggle(black_box(calls)))
     });
@@ -50,11 +52,17 @@ fn resolve(c: &mut Criterion) {
     group.bench_function("toggle_by_key", |b| {
         b.iter(|| black_box(&alice).toggle(black_box("calls")))
     });
+    group.bench_function("toggle_typed_key", |b| {
+        b.iter(|| black_box(&alice).get(black_box(keys::CALLS)))
+    });
+    group.bench_function("limit_typed_key", |b| {
+        b.iter(|| black_box(&alice).get(black_box(keys::MAX_CHANNELS)))
+    });
     group.finish();
 
     let mut group = c.benchmark_group("explain");
     group.bench_function("one_feature", |b| {
-        b.iter(|| resolver.explain_user(black_box(users[3]), black_box(channels)))
+        b.iter(|| resolver.explain(black_box(users[3]), black_box(channels)))
     });
     group.finish();
 }

@@ -29,12 +29,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let units: Vec<String> = user
             .departments()
             .iter()
-            .filter_map(|d| index.department(*d))
+            .filter_map(|&d| index.department(d))
             .map(|d| format!("department {}", d.id()))
             .chain(
                 user.roles()
                     .iter()
-                    .filter_map(|r| index.role(*r))
+                    .filter_map(|&r| index.role(r))
                     .map(|r| format!("role {}", r.unit().id())),
             )
             .collect();
@@ -66,16 +66,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!();
     for (id, feature) in catalog.iter() {
-        if !people.iter().any(|(_, e)| e.is_on(id)) {
+        // The ids come from this catalog, so the lookups cannot fail; `?` says so anyway.
+        let mut in_effect = Vec::with_capacity(people.len());
+        for (_, e) in &people {
+            in_effect.push(e.is_on(id)?.then(|| e.get(id)).transpose()?);
+        }
+        if in_effect.iter().all(Option::is_none) {
             continue;
         }
         print!("  {:<28}", feature.key());
-        for (_, e) in &people {
-            let shown = match e.get(id) {
-                Some(value) if e.is_on(id) => value.to_string(),
-                Some(_) => "-".to_owned(),
-                None => "?".to_owned(),
-            };
+        for value in in_effect {
+            let shown = value.map_or_else(|| "-".to_owned(), |v| v.to_string());
             print!(" {shown:<14}");
         }
         println!();
@@ -89,9 +90,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("carol", "tags_required"),
         ("dave", "edition_ios"),
     ] {
-        if let Some(trace) = resolver.explain(user, feature) {
-            println!("  {user}: {trace}");
-        }
+        println!("  {user}: {}", resolver.explain(user, feature)?);
     }
 
     // A broken copy: an unknown department, a value beyond the catalog bound, a preference of

@@ -212,7 +212,7 @@ fn run(command: Command) -> Result<(), Failure> {
             let index = load(&input)?;
             let entitlements = Resolver::new(&index)
                 .user(&user)
-                .ok_or_else(|| Failure::NotFound(format!("{input}: no user `{user}`")))?;
+                .map_err(|e| Failure::NotFound(format!("{input}: {e}")))?;
             let users = BTreeMap::from([(user.as_str(), entitlements)]);
             print_json(serde_json::to_string_pretty(&BTreeMap::from([(
                 "users", users,
@@ -224,19 +224,9 @@ fn run(command: Command) -> Result<(), Failure> {
             feature,
         } => {
             let index = load(&input)?;
-            if index.user_ix(&user).is_none() {
-                return Err(Failure::NotFound(format!("{input}: no user `{user}`")));
-            }
-            if index.catalog().id(&feature).is_none() {
-                return Err(Failure::NotFound(format!(
-                    "{input}: no feature `{feature}` in the catalog"
-                )));
-            }
             let trace = Resolver::new(&index)
-                .explain(&user, feature.as_str())
-                .ok_or_else(|| {
-                    Failure::NotFound(format!("{input}: cannot explain `{feature}` for `{user}`"))
-                })?;
+                .explain(&user, &feature)
+                .map_err(|e| Failure::NotFound(format!("{input}: {e}")))?;
             let mut out = io::stdout().lock();
             writeln!(out, "{trace}")
                 .and_then(|()| out.flush())

@@ -7,7 +7,7 @@
 //! - [`reapply_templates`]: clear users' overrides and detachment, so templates apply again.
 //!
 //! ```
-//! use pbx_entitlements::{batch, model::Tenant, validate, Resolver};
+//! use pbx_entitlements::{batch, keys, model::Tenant, validate, Resolver};
 //!
 //! let tenant: Tenant = serde_json::from_str(r#"{
 //!     "version": 1, "tenant": "acme", "plan": {"id": "p", "features": "all"},
@@ -25,12 +25,12 @@
 //! // A later template change does not reach Chris...
 //! tenant.templates[0].values.insert("edition_ios".into(), false.into());
 //! let index = validate(&tenant)?;
-//! assert_eq!(Resolver::new(&index).user("chris").unwrap().toggle("edition_ios"), Some(true));
+//! assert!(Resolver::new(&index).user("chris")?.get(keys::EDITION_IOS));
 //!
 //! // ...until the templates are reapplied.
 //! let (tenant, _) = batch::reapply_templates(&tenant, &["chris"])?;
 //! let index = validate(&tenant)?;
-//! assert_eq!(Resolver::new(&index).user("chris").unwrap().toggle("edition_ios"), Some(false));
+//! assert!(!Resolver::new(&index).user("chris")?.get(keys::EDITION_IOS));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

@@ -241,7 +241,9 @@ pub(crate) fn decode(kind: &Kind, level: i64, lists: &ListPool) -> Value {
             usize::try_from(level)
                 .ok()
                 .and_then(|i| ChoiceValue::at(options, i))
-                .unwrap_or_else(|| ChoiceValue::new(0, options.first().cloned().unwrap_or_default())),
+                .unwrap_or_else(|| {
+                    ChoiceValue::new(0, options.first().cloned().unwrap_or_default())
+                }),
         ),
         Kind::List { .. } => {
             Value::List(lists.get(level).cloned().unwrap_or_else(ListValue::empty))
@@ -250,7 +252,7 @@ pub(crate) fn decode(kind: &Kind, level: i64, lists: &ListPool) -> Value {
 }
 
 /// Something that names a feature: a [`FeatureId`] (fastest), its key, or a typed
-/// [`Key`](crate::keys::Key). Sealed: the crate decides what can name a feature.
+/// [`keys::Key`](crate::keys::Key). Sealed: the crate decides what can name a feature.
 pub trait FeatureRef: crate::sealed::Sealed {
     /// The feature's id in `catalog`, if it has one.
     fn feature_id(&self, catalog: &Catalog) -> Option<FeatureId>;
@@ -308,7 +310,7 @@ impl<K> FeatureRef for Key<K> {
 }
 
 /// What [`Entitlements::get`] accepts, and what it answers: a typed
-/// [`Key`](crate::keys::Key) answers with its kind's Rust type; a key, `String` or
+/// [`keys::Key`](crate::keys::Key) answers with its kind's Rust type; a key, `String` or
 /// [`FeatureId`] answers with `Result<Value, LookupError>`. Sealed.
 pub trait Query: crate::sealed::Sealed {
     /// The answer.
@@ -546,7 +548,7 @@ impl Entitlements {
         })
     }
 
-/// Bytes of packed state per user (the shared list table not counted).
+    /// Bytes of packed state per user (the shared list table not counted).
     pub fn packed_bytes(&self) -> usize {
         std::mem::size_of_val(&*self.words)
     }
@@ -589,10 +591,11 @@ mod tests {
 
     #[test]
     fn store_and_load_round_trip_at_the_bounds() {
-        let catalog = Catalog::builder()
+        let catalog = Catalog::builder("bounds")
             .feature(crate::FeatureDef::limit("wide", i64::MIN, i64::MAX))
             .feature(crate::FeatureDef::limit("neg", -5, 5))
             .feature(crate::FeatureDef::toggle("t"))
+            .without_self_service_gate()
             .build()
             .unwrap();
         let layout = Layout::new(Arc::new(catalog));

@@ -288,7 +288,10 @@ impl CompiledTemplate {
     /// The template of the parent chain that set a feature's value: this template, or the
     /// ancestor it inherits the value from. `None` if the chain does not set the feature.
     pub fn origin(&self, feature: FeatureId) -> Option<TemplateIx> {
-        let at = self.values.binary_search_by_key(&feature, |(f, _)| *f).ok()?;
+        let at = self
+            .values
+            .binary_search_by_key(&feature, |(f, _)| *f)
+            .ok()?;
         self.origins.get(at).copied()
     }
 }

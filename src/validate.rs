@@ -156,7 +156,7 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
         problems.push(root.field("tenant"), Problem::EmptyId { what: "tenant" });
     }
     let mut v = Validator {
-        catalog: &*catalog,
+        catalog: &catalog,
         problems,
     };
     let defaults: Vec<Setting> = catalog

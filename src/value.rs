@@ -105,7 +105,10 @@ impl ChoiceValue {
     /// The option at `position` of `options`, if there is one.
     pub(crate) fn at(options: &[String], position: usize) -> Option<ChoiceValue> {
         let name = options.get(position)?;
-        Some(ChoiceValue::new(u16::try_from(position).ok()?, name.clone()))
+        Some(ChoiceValue::new(
+            u16::try_from(position).ok()?,
+            name.clone(),
+        ))
     }
 }
 

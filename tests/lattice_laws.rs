@@ -6,7 +6,7 @@
 //! and `off` is bottom except for a restriction toggle. A last property checks that values of
 //! different kinds never combine.
 
-use pbx_entitlements::{Access, Kind, ListValue, Value};
+use pbx_entitlements::{Access, ChoiceValue, Kind, ListValue, Value};
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 use std::cmp::Ordering;
@@ -61,8 +61,14 @@ fn choice() -> impl Strategy<Value = Sample> {
         .prop_shuffle()
         .prop_flat_map(|names| {
             let count = u16::try_from(names.len()).expect("at most five options");
-            let options = names.into_iter().map(str::to_owned).collect();
-            sample_of(Kind::Choice { options }, (0..count).prop_map(Value::Choice))
+            let options: Vec<String> = names.into_iter().map(str::to_owned).collect();
+            let named = options.clone();
+            sample_of(
+                Kind::Choice { options },
+                (0..count).prop_map(move |i| {
+                    Value::Choice(ChoiceValue::new(i, named[usize::from(i)].clone()))
+                }),
+            )
         })
 }
 

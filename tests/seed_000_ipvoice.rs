@@ -50,7 +50,7 @@ fn sales_template_grants_business_and_ios_editions_and_the_crm_module() {
     let alice = resolve(&t, "alice");
     let got: Vec<(&str, Option<bool>)> = EDITIONS_AND_MODULES
         .iter()
-        .map(|k| (*k, alice.toggle(*k)))
+        .map(|k| (*k, alice.toggle(*k).ok()))
         .collect();
     assert_eq!(
         got,
@@ -77,7 +77,7 @@ fn members_of_other_departments_get_no_edition_or_module() {
     for user in ["bob", "carol"] {
         let e = resolve(&t, user);
         for key in EDITIONS_AND_MODULES {
-            assert_eq!(e.toggle(key), Some(false), "{user} {key}");
+            assert_eq!(e.toggle(key), Ok(false), "{user} {key}");
         }
     }
     assert_eq!(
@@ -108,12 +108,12 @@ fn a_secondary_department_adds_modules_most_permissively() {
         ]
     }));
     let alice = resolve(&t, "alice");
-    assert_eq!(alice.toggle("module_crm"), Some(true));
-    assert_eq!(alice.toggle("edition_business"), Some(true));
+    assert_eq!(alice.toggle("module_crm"), Ok(true));
+    assert_eq!(alice.toggle("edition_business"), Ok(true));
     // The secondary department's unchecked iOS box does not remove Sales' iOS edition.
-    assert_eq!(alice.toggle("edition_ios"), Some(true));
+    assert_eq!(alice.toggle("edition_ios"), Ok(true));
     let dave = resolve(&t, "dave");
-    assert_eq!(dave.toggle("module_crm"), Some(false));
+    assert_eq!(dave.toggle("module_crm"), Ok(false));
     // Sources are listed in a fixed order (departments by id), not in membership order.
     assert_eq!(
         explain(&t, "alice", "module_crm"),
@@ -135,10 +135,10 @@ fn an_edit_from_the_extension_page_adds_an_edition_for_that_extension_only() {
         .unwrap(),
     );
     let erin = resolve(&t, "erin");
-    assert_eq!(erin.toggle("edition_android"), Some(true));
-    assert_eq!(erin.toggle("module_crm"), Some(false));
-    assert_eq!(erin.toggle("edition_business"), Some(true));
-    assert_eq!(resolve(&t, "alice").toggle("edition_android"), Some(false));
+    assert_eq!(erin.toggle("edition_android"), Ok(true));
+    assert_eq!(erin.toggle("module_crm"), Ok(false));
+    assert_eq!(erin.toggle("edition_business"), Ok(true));
+    assert_eq!(resolve(&t, "alice").toggle("edition_android"), Ok(false));
     assert_eq!(
         explain(&t, "erin", "module_crm"),
         r#"module_crm = false: template "sales" (department sales) sets true; an admin override sets false"#
@@ -160,11 +160,11 @@ fn a_template_edit_reaches_members_but_not_their_overridden_features() {
         .push(serde_json::from_value(json!({"id": "frank", "departments": ["sales"]})).unwrap());
 
     let alice = resolve(&t, "alice");
-    assert_eq!(alice.toggle("edition_ios"), Some(true));
-    assert_eq!(alice.toggle("edition_android"), Some(true));
+    assert_eq!(alice.toggle("edition_ios"), Ok(true));
+    assert_eq!(alice.toggle("edition_android"), Ok(true));
     let frank = resolve(&t, "frank");
-    assert_eq!(frank.toggle("edition_ios"), Some(false));
-    assert_eq!(frank.toggle("edition_android"), Some(true));
+    assert_eq!(frank.toggle("edition_ios"), Ok(false));
+    assert_eq!(frank.toggle("edition_android"), Ok(true));
 }
 
 /// "Permissions: … the ability for an Admin to control IPVoice features globally per tenant,
@@ -203,7 +203,7 @@ fn tenant_wide_switches_disabled_cannot_be_turned_on_by_template_or_override() {
     for user in ["alice", "bob", "carol"] {
         let e = resolve(&t, user);
         for key in SWITCHES {
-            assert_eq!(e.toggle(key), Some(false), "{user} {key}");
+            assert_eq!(e.toggle(key), Ok(false), "{user} {key}");
         }
     }
     assert_eq!(
@@ -229,11 +229,11 @@ fn a_tenant_wide_switch_allowed_reaches_everyone_and_stays_editable() {
         ]
     }));
     let alice = resolve(&t, "alice");
-    assert_eq!(alice.toggle("voicemail"), Some(true));
-    assert_eq!(alice.toggle("do_not_disturb"), Some(true));
+    assert_eq!(alice.toggle("voicemail"), Ok(true));
+    assert_eq!(alice.toggle("do_not_disturb"), Ok(true));
     let bob = resolve(&t, "bob");
-    assert_eq!(bob.toggle("voicemail"), Some(false));
-    assert_eq!(bob.toggle("do_not_disturb"), Some(true));
+    assert_eq!(bob.toggle("voicemail"), Ok(false));
+    assert_eq!(bob.toggle("do_not_disturb"), Ok(true));
     assert_eq!(
         explain(&t, "bob", "voicemail"),
         "voicemail = false: tenant policy sets true; an admin override sets false"
@@ -253,7 +253,7 @@ fn a_locked_switch_holds_against_the_users_own_setting() {
             "preferences": {"voicemail": false}
         }]
     }));
-    assert_eq!(resolve(&t, "alice").toggle("voicemail"), Some(true));
+    assert_eq!(resolve(&t, "alice").toggle("voicemail"), Ok(true));
     assert_eq!(
         explain(&t, "alice", "voicemail"),
         "voicemail = true: tenant policy sets true; the tenant locks it at true; the user's own setting asks for false, ignored: the tenant locks it"
@@ -280,9 +280,9 @@ fn modules_and_switches_need_the_tenants_licence() {
         serde_json::from_value(json!({"value": true, "locked": true})).unwrap(),
     );
     let alice = resolve(&t, "alice");
-    assert_eq!(alice.toggle("edition_ios"), Some(true));
-    assert_eq!(alice.toggle("module_crm"), Some(false));
-    assert_eq!(alice.toggle("voicemail"), Some(false));
+    assert_eq!(alice.toggle("edition_ios"), Ok(true));
+    assert_eq!(alice.toggle("module_crm"), Ok(false));
+    assert_eq!(alice.toggle("voicemail"), Ok(false));
     assert_eq!(
         explain(&t, "alice", "module_crm"),
         r#"module_crm = false: template "sales" (department sales) sets true; plan "apps_basic" does not include it"#
@@ -469,14 +469,14 @@ fn a_manually_edited_user_keeps_their_values_when_the_template_changes() {
     edit_sales_template(&mut t);
 
     let chris = resolve(&t, "chris");
-    assert_eq!(chris.toggle("edition_ios"), Some(true));
-    assert_eq!(chris.toggle("module_crm"), Some(true));
-    assert_eq!(chris.toggle("edition_android"), Some(false));
-    assert_eq!(chris.limit("max_channels"), Some(2));
+    assert_eq!(chris.toggle("edition_ios"), Ok(true));
+    assert_eq!(chris.toggle("module_crm"), Ok(true));
+    assert_eq!(chris.toggle("edition_android"), Ok(false));
+    assert_eq!(chris.limit("max_channels"), Ok(2));
     let dana = resolve(&t, "dana");
-    assert_eq!(dana.toggle("edition_ios"), Some(false));
-    assert_eq!(dana.toggle("module_crm"), Some(false));
-    assert_eq!(dana.toggle("edition_android"), Some(true));
+    assert_eq!(dana.toggle("edition_ios"), Ok(false));
+    assert_eq!(dana.toggle("module_crm"), Ok(false));
+    assert_eq!(dana.toggle("edition_android"), Ok(true));
     assert_eq!(
         explain(&t, "chris", "edition_ios"),
         "edition_ios = true: the user is detached from templates; an admin override sets true"
@@ -519,14 +519,14 @@ fn reapplying_templates_brings_a_manually_edited_user_back_to_the_new_template()
     assert!(chris.overrides.is_empty());
 
     let e = resolve(&t, "chris");
-    assert_eq!(e.toggle("edition_ios"), Some(false));
-    assert_eq!(e.toggle("edition_android"), Some(true));
-    assert_eq!(e.toggle("edition_business"), Some(true));
+    assert_eq!(e.toggle("edition_ios"), Ok(false));
+    assert_eq!(e.toggle("edition_android"), Ok(true));
+    assert_eq!(e.toggle("edition_business"), Ok(true));
     // The CRM department still grants the module and the desktop edition.
-    assert_eq!(e.toggle("module_crm"), Some(true));
-    assert_eq!(e.toggle("edition_desktop"), Some(true));
+    assert_eq!(e.toggle("module_crm"), Ok(true));
+    assert_eq!(e.toggle("edition_desktop"), Ok(true));
     // The earlier manual voicemail edit is gone: the tenant value applies again.
-    assert_eq!(e.toggle("voicemail"), Some(true));
+    assert_eq!(e.toggle("voicemail"), Ok(true));
     assert_eq!(
         explain(&t, "chris", "edition_ios"),
         r#"edition_ios = false: template "sales" (department sales) sets false"#
@@ -547,13 +547,13 @@ fn reapplying_templates_to_a_list_of_users_in_different_departments() {
     let (t, report) = batch::reapply_templates(&t, &["erin", "chris"]).unwrap();
     let changed: Vec<&str> = report.changes.iter().map(|c| c.user.as_str()).collect();
     assert_eq!(changed, ["chris", "erin"]);
-    assert_eq!(resolve(&t, "chris").toggle("edition_ios"), Some(false));
-    assert_eq!(resolve(&t, "erin").toggle("edition_android"), Some(false));
+    assert_eq!(resolve(&t, "chris").toggle("edition_ios"), Ok(false));
+    assert_eq!(resolve(&t, "erin").toggle("edition_android"), Ok(false));
     // Dana was not listed: still detached, still on the old Sales values plus her grant.
     assert!(support::user(&t, "dana").detached);
     let dana = resolve(&t, "dana");
-    assert_eq!(dana.toggle("edition_ios"), Some(true));
-    assert_eq!(dana.toggle("edition_android"), Some(true));
+    assert_eq!(dana.toggle("edition_ios"), Ok(true));
+    assert_eq!(dana.toggle("edition_android"), Ok(true));
 }
 
 /// "The “Batch Mode” page allows you to add a selected set of permissions to specific
@@ -583,12 +583,12 @@ fn batch_mode_grants_a_set_of_permissions_regardless_of_department() {
     );
     for user in ["dana", "erin"] {
         let e = resolve(&after, user);
-        assert_eq!(e.toggle("edition_android"), Some(true), "{user}");
-        assert_eq!(e.toggle("module_crm"), Some(true), "{user}");
+        assert_eq!(e.toggle("edition_android"), Ok(true), "{user}");
+        assert_eq!(e.toggle("module_crm"), Ok(true), "{user}");
     }
     assert_eq!(
         resolve(&after, "chris").toggle("edition_android"),
-        Some(false)
+        Ok(false)
     );
     assert_eq!(t, batch_tenant());
 

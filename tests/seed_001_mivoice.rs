@@ -10,7 +10,7 @@
 mod support;
 
 use pbx_entitlements::model::Tenant;
-use pbx_entitlements::{Problem, Resolver};
+use pbx_entitlements::{LookupError, Problem, Resolver};
 use serde_json::{Value as Json, json};
 use support::{explain, problems, resolve, tenant};
 
@@ -52,10 +52,10 @@ fn a_user_role_controls_website_and_phone_manager_access() {
         let e = resolve(&t, user);
         (e.toggle("website_login"), e.toggle("phone_manager"))
     };
-    assert_eq!(access("ann"), (Some(true), Some(false)));
-    assert_eq!(access("ben"), (Some(false), Some(true)));
-    assert_eq!(access("cat"), (Some(true), Some(true)));
-    assert_eq!(access("dan"), (Some(true), Some(true)));
+    assert_eq!(access("ann"), (Ok(true), Ok(false)));
+    assert_eq!(access("ben"), (Ok(false), Ok(true)));
+    assert_eq!(access("cat"), (Ok(true), Ok(true)));
+    assert_eq!(access("dan"), (Ok(true), Ok(true)));
     assert_eq!(
         explain(&t, "ann", "website_login"),
         r#"website_login = true: template "web" (role web_user) sets true"#
@@ -73,13 +73,19 @@ fn a_user_role_controls_website_and_phone_manager_access() {
 fn no_role_or_no_account_means_no_access() {
     let t = roles_tenant();
     let eve = resolve(&t, "eve");
-    assert_eq!(eve.toggle("website_login"), Some(false));
-    assert_eq!(eve.toggle("phone_manager"), Some(false));
+    assert_eq!(eve.toggle("website_login"), Ok(false));
+    assert_eq!(eve.toggle("phone_manager"), Ok(false));
 
     let index = support::index(&t);
     let resolver = Resolver::new(&index);
-    assert!(resolver.user("mallory").is_none());
-    assert!(resolver.explain("mallory", "website_login").is_none());
+    let unknown = Err(LookupError::UnknownUser("mallory".into()));
+    assert_eq!(resolver.user("mallory"), unknown);
+    assert_eq!(
+        resolver
+            .explain("mallory", "website_login")
+            .map(|t| t.to_string()),
+        unknown.map(|_| String::new())
+    );
 }
 
 /// "Each user can have one primary agent ID/extension and multiple secondary ones."

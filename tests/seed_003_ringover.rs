@@ -37,7 +37,7 @@ fn tags_required_needs_tag_calls() {
     let without = agents(json!({"tags_required": true}));
     assert_eq!(
         resolve(&without, "alice").restriction("tags_required"),
-        Some(false)
+        Ok(false)
     );
     assert_eq!(
         explain(&without, "alice", "tags_required"),
@@ -46,7 +46,7 @@ fn tags_required_needs_tag_calls() {
     let with = agents(json!({"tags_required": true, "tag_calls": true}));
     assert_eq!(
         resolve(&with, "alice").restriction("tags_required"),
-        Some(true)
+        Ok(true)
     );
     assert_eq!(
         explain(&with, "alice", "tags_required"),
@@ -61,7 +61,7 @@ fn tags_required_needs_tag_calls() {
 fn note_required_needs_at_least_one_second_of_after_call_work() {
     let note = |seconds: i64| {
         let t = agents(json!({"note_required": true, "after_call_work_seconds": seconds}));
-        resolve(&t, "alice").restriction("note_required")
+        resolve(&t, "alice").restriction("note_required").ok()
     };
     assert_eq!(note(0), Some(false));
     assert_eq!(note(1), Some(true));
@@ -84,7 +84,7 @@ fn picking_up_waiting_calls_needs_the_waiting_list() {
     let hidden = agents(json!({"pick_up_waiting_calls": true}));
     assert_eq!(
         resolve(&hidden, "alice").toggle("pick_up_waiting_calls"),
-        Some(false)
+        Ok(false)
     );
     assert_eq!(
         explain(&hidden, "alice", "pick_up_waiting_calls"),
@@ -92,8 +92,8 @@ fn picking_up_waiting_calls_needs_the_waiting_list() {
     );
     let shown = agents(json!({"pick_up_waiting_calls": true, "show_waiting_list": true}));
     let e = resolve(&shown, "alice");
-    assert_eq!(e.toggle("show_waiting_list"), Some(true));
-    assert_eq!(e.toggle("pick_up_waiting_calls"), Some(true));
+    assert_eq!(e.toggle("show_waiting_list"), Ok(true));
+    assert_eq!(e.toggle("pick_up_waiting_calls"), Ok(true));
 }
 
 /// "Play recordings: allows defining which recordings the user can listen to. You have the
@@ -103,16 +103,13 @@ fn picking_up_waiting_calls_needs_the_waiting_list() {
 fn play_recordings_is_a_none_own_all_choice_capped_by_the_plan() {
     for scope in ["none", "own", "all"] {
         let t = agents(json!({"recordings_replay": scope}));
-        assert_eq!(
-            resolve(&t, "alice").choice("recordings_replay"),
-            Some(scope)
-        );
+        assert_eq!(resolve(&t, "alice").choice("recordings_replay"), Ok(scope));
     }
     let plan = json!({"id": "smart", "features": "all", "choices": {"recordings_replay": "own"}});
     let capped = agents_on(plan.clone(), json!({"recordings_replay": "all"}));
     assert_eq!(
         resolve(&capped, "alice").choice("recordings_replay"),
-        Some("own")
+        Ok("own")
     );
     assert_eq!(
         explain(&capped, "alice", "recordings_replay"),
@@ -121,7 +118,7 @@ fn play_recordings_is_a_none_own_all_choice_capped_by_the_plan() {
     let below = agents_on(plan, json!({"recordings_replay": "none"}));
     assert_eq!(
         resolve(&below, "alice").choice("recordings_replay"),
-        Some("none")
+        Ok("none")
     );
 }
 
@@ -142,9 +139,9 @@ fn max_channels_is_capped_by_the_plan_and_bounded_by_the_catalog() {
             {"id": "carol"}
         ]
     }));
-    assert_eq!(resolve(&t, "alice").limit("max_channels"), Some(4));
-    assert_eq!(resolve(&t, "bob").limit("max_channels"), Some(2));
-    assert_eq!(resolve(&t, "carol").limit("max_channels"), Some(1));
+    assert_eq!(resolve(&t, "alice").limit("max_channels"), Ok(4));
+    assert_eq!(resolve(&t, "bob").limit("max_channels"), Ok(2));
+    assert_eq!(resolve(&t, "carol").limit("max_channels"), Ok(1));
     assert_eq!(
         explain(&t, "alice", "max_channels"),
         r#"max_channels = 4: template "agents" (department agents) sets 10; plan "smart" caps it at 4"#
@@ -173,7 +170,7 @@ fn after_call_work_seconds_is_validated_within_0_to_3600() {
     assert_eq!(problems(&with(3600)), []);
     assert_eq!(
         resolve(&with(3600), "alice").limit("after_call_work_seconds"),
-        Some(3600)
+        Ok(3600)
     );
     for bad in [3601, -1] {
         assert_eq!(
@@ -196,14 +193,11 @@ fn after_call_work_seconds_is_validated_within_0_to_3600() {
 #[test]
 fn recording_percentage_defaults_to_100_and_is_bounded() {
     let t = tenant(json!({"users": [{"id": "alice"}]}));
-    assert_eq!(
-        resolve(&t, "alice").limit("recording_percentage"),
-        Some(100)
-    );
+    assert_eq!(resolve(&t, "alice").limit("recording_percentage"), Ok(100));
     assert_eq!(
         resolve(&agents(json!({"recording_percentage": 25})), "alice")
             .limit("recording_percentage"),
-        Some(25)
+        Ok(25)
     );
     assert_eq!(
         problems(&agents(json!({"recording_percentage": 101}))),
@@ -224,15 +218,12 @@ fn recording_percentage_defaults_to_100_and_is_bounded() {
 #[test]
 fn only_own_logs_holds_by_default_and_no_plan_removes_it() {
     let t = tenant(json!({"users": [{"id": "alice"}]}));
-    assert_eq!(
-        resolve(&t, "alice").restriction("only_own_logs"),
-        Some(true)
-    );
+    assert_eq!(resolve(&t, "alice").restriction("only_own_logs"), Ok(true));
 
     let mut small = tenant(json!({"users": [{"id": "alice"}]}));
     small.plan = Plan::only("calls_only", ["calls"]);
     let e = resolve(&small, "alice");
-    assert_eq!(e.restriction("only_own_logs"), Some(true));
+    assert_eq!(e.restriction("only_own_logs"), Ok(true));
     assert_eq!(
         explain(&small, "alice", "only_own_logs"),
         "only_own_logs = true: the catalog default is true"
@@ -241,7 +232,7 @@ fn only_own_logs_holds_by_default_and_no_plan_removes_it() {
     let lifted = agents(json!({"only_own_logs": false}));
     assert_eq!(
         resolve(&lifted, "alice").restriction("only_own_logs"),
-        Some(false)
+        Ok(false)
     );
 }
 
@@ -253,20 +244,20 @@ fn anonymous_incoming_is_a_restriction_the_plan_cannot_remove() {
     let t = tenant(json!({"users": [{"id": "alice"}]}));
     assert_eq!(
         resolve(&t, "alice").restriction("anonymous_incoming"),
-        Some(false)
+        Ok(false)
     );
 
     let hidden = agents(json!({"anonymous_incoming": true}));
     assert_eq!(
         resolve(&hidden, "alice").restriction("anonymous_incoming"),
-        Some(true)
+        Ok(true)
     );
 
     let mut small = agents(json!({"anonymous_incoming": true}));
     small.plan = Plan::only("calls_only", ["calls"]);
     assert_eq!(
         resolve(&small, "alice").restriction("anonymous_incoming"),
-        Some(true)
+        Ok(true)
     );
     assert_eq!(
         explain(&small, "alice", "anonymous_incoming"),
@@ -279,16 +270,13 @@ fn anonymous_incoming_is_a_restriction_the_plan_cannot_remove() {
 #[test]
 fn one_way_sms_requires_sms() {
     let without = agents(json!({"one_way_sms": true}));
-    assert_eq!(
-        resolve(&without, "alice").toggle("one_way_sms"),
-        Some(false)
-    );
+    assert_eq!(resolve(&without, "alice").toggle("one_way_sms"), Ok(false));
     assert_eq!(
         explain(&without, "alice", "one_way_sms"),
         r#"one_way_sms = false: template "agents" (department agents) sets true; off because sms is not on"#
     );
     let with = agents(json!({"one_way_sms": true, "sms": true}));
-    assert_eq!(resolve(&with, "alice").toggle("one_way_sms"), Some(true));
+    assert_eq!(resolve(&with, "alice").toggle("one_way_sms"), Ok(true));
 }
 
 /// "Start/stop recording: allows making the "Record" button clickable" — only meaningful where
@@ -298,15 +286,15 @@ fn one_way_sms_requires_sms() {
 fn start_stop_recording_and_voicemail_drop_need_their_base_feature() {
     let bare = agents(json!({"start_stop_recording": true, "voicemail_drop": true}));
     let e = resolve(&bare, "alice");
-    assert_eq!(e.toggle("start_stop_recording"), Some(false));
-    assert_eq!(e.toggle("voicemail_drop"), Some(false));
+    assert_eq!(e.toggle("start_stop_recording"), Ok(false));
+    assert_eq!(e.toggle("voicemail_drop"), Ok(false));
     let full = agents(json!({
         "start_stop_recording": true, "record_conversations": true,
         "voicemail_drop": true, "voicemail": true
     }));
     let e = resolve(&full, "alice");
-    assert_eq!(e.toggle("start_stop_recording"), Some(true));
-    assert_eq!(e.toggle("voicemail_drop"), Some(true));
+    assert_eq!(e.toggle("start_stop_recording"), Ok(true));
+    assert_eq!(e.toggle("voicemail_drop"), Ok(true));
 }
 
 /// The "Software Customization", "Calls" and "Recording and Monitoring" permissions a user gets
@@ -343,15 +331,15 @@ fn an_unconfigured_user_gets_the_closed_defaults() {
         "record_conversations",
         "recordings_download",
     ] {
-        assert_eq!(e.toggle(key), Some(false), "{key}");
+        assert_eq!(e.toggle(key), Ok(false), "{key}");
     }
-    assert_eq!(e.restriction("tags_required"), Some(false));
-    assert_eq!(e.restriction("note_required"), Some(false));
-    assert_eq!(e.restriction("notify_when_recording"), Some(true));
-    assert_eq!(e.limit("max_channels"), Some(1));
-    assert_eq!(e.limit("after_call_work_seconds"), Some(0));
-    assert_eq!(e.choice("caller_id_mode"), Some("fixed"));
-    assert_eq!(e.choice("recordings_replay"), Some("none"));
+    assert_eq!(e.restriction("tags_required"), Ok(false));
+    assert_eq!(e.restriction("note_required"), Ok(false));
+    assert_eq!(e.restriction("notify_when_recording"), Ok(true));
+    assert_eq!(e.limit("max_channels"), Ok(1));
+    assert_eq!(e.limit("after_call_work_seconds"), Ok(0));
+    assert_eq!(e.choice("caller_id_mode"), Ok("fixed"));
+    assert_eq!(e.choice("recordings_replay"), Ok("none"));
 }
 
 /// "Edit caller ID … You can authorize: Only allow IVR numbers that the user is assigned to /
@@ -361,7 +349,7 @@ fn an_unconfigured_user_gets_the_closed_defaults() {
 fn caller_id_mode_is_a_choice_capped_by_the_plan() {
     for mode in ["fixed", "assigned_ivr", "selected", "all"] {
         let t = agents(json!({"edit_caller_id": true, "caller_id_mode": mode}));
-        assert_eq!(resolve(&t, "alice").choice("caller_id_mode"), Some(mode));
+        assert_eq!(resolve(&t, "alice").choice("caller_id_mode"), Ok(mode));
     }
     let capped = agents_on(
         json!({"id": "smart", "features": "all", "choices": {"caller_id_mode": "assigned_ivr"}}),
@@ -369,7 +357,7 @@ fn caller_id_mode_is_a_choice_capped_by_the_plan() {
     );
     assert_eq!(
         resolve(&capped, "alice").choice("caller_id_mode"),
-        Some("assigned_ivr")
+        Ok("assigned_ivr")
     );
 }
 
@@ -417,7 +405,7 @@ fn dashboard(t: &Tenant, user: &str) -> Vec<Option<Access>> {
         "user_management",
     ]
     .into_iter()
-    .map(|k| e.access(k))
+    .map(|k| e.access(k).ok())
     .collect()
 }
 

@@ -27,7 +27,7 @@ fn sales(values: Json, preferences: Json) -> Tenant {
 /// `calls` and `sms` of a user.
 fn feature_set(t: &Tenant, user: &str) -> (Option<bool>, Option<bool>) {
     let e = resolve(t, user);
-    (e.toggle("calls"), e.toggle("sms"))
+    (e.toggle("calls").ok(), e.toggle("sms").ok())
 }
 
 /// "Wybierz, do których funkcji ten użytkownik ma dostęp: Tylko połączenia … Tylko SMS … Oba
@@ -79,7 +79,7 @@ fn recording_needs_the_admins_switch_and_the_users_own_switch() {
     let off = sales(admin_on.clone(), json!({"record_conversations": false}));
     assert_eq!(
         resolve(&off, "alice").toggle("record_conversations"),
-        Some(false)
+        Ok(false)
     );
     assert_eq!(
         explain(&off, "alice", "record_conversations"),
@@ -93,17 +93,17 @@ fn recording_needs_the_admins_switch_and_the_users_own_switch() {
     );
     assert_eq!(
         resolve(&button, "alice").toggle("start_stop_recording"),
-        Some(false)
+        Ok(false)
     );
     let on = sales(admin_on.clone(), json!({"record_conversations": true}));
     assert_eq!(
         resolve(&on, "alice").toggle("record_conversations"),
-        Some(true)
+        Ok(true)
     );
     let unset = sales(admin_on, json!({}));
     assert_eq!(
         resolve(&unset, "alice").toggle("record_conversations"),
-        Some(true)
+        Ok(true)
     );
 }
 
@@ -118,7 +118,7 @@ fn a_user_cannot_switch_recording_on_when_the_admin_has_it_off() {
     );
     assert_eq!(
         resolve(&t, "alice").toggle("record_conversations"),
-        Some(false)
+        Ok(false)
     );
     assert_eq!(
         explain(&t, "alice", "record_conversations"),
@@ -142,7 +142,7 @@ fn a_user_cannot_switch_recording_on_beyond_the_plan() {
     );
     assert_eq!(
         resolve(&t, "alice").toggle("record_conversations"),
-        Some(false)
+        Ok(false)
     );
     assert_eq!(
         explain(&t, "alice", "record_conversations"),
@@ -160,7 +160,7 @@ fn a_user_cannot_switch_recording_on_beyond_the_plan() {
     );
     assert_eq!(
         resolve(&t, "alice").toggle("record_conversations"),
-        Some(true)
+        Ok(true)
     );
 }
 
@@ -177,10 +177,10 @@ fn users_may_switch_the_crm_overlay_off_but_never_on() {
         );
         resolve(&t, "alice").toggle("crm_overlay")
     };
-    assert_eq!(overlay(true, false), Some(false));
-    assert_eq!(overlay(true, true), Some(true));
-    assert_eq!(overlay(false, true), Some(false));
-    assert_eq!(overlay(false, false), Some(false));
+    assert_eq!(overlay(true, false), Ok(false));
+    assert_eq!(overlay(true, true), Ok(true));
+    assert_eq!(overlay(false, true), Ok(false));
+    assert_eq!(overlay(false, false), Ok(false));
 
     // The overlay is drawn by the Android app only.
     let catalog = Catalog::standard();
@@ -204,11 +204,11 @@ fn only_the_crm_overlay_and_recording_are_the_users_to_switch() {
         json!({"sms": false, "calls": false, "allowed_country_codes": ["48"]}),
     );
     let e = resolve(&t, "alice");
-    assert_eq!(e.toggle("calls"), Some(true));
-    assert_eq!(e.toggle("sms"), Some(true));
+    assert_eq!(e.toggle("calls"), Ok(true));
+    assert_eq!(e.toggle("sms"), Ok(true));
     assert_eq!(
         e.list("allowed_country_codes"),
-        Some(&ListValue::of(["48", "49"]))
+        Ok(&ListValue::of(["48", "49"]))
     );
     assert_eq!(
         explain(&t, "alice", "sms"),
@@ -234,9 +234,9 @@ fn the_users_own_switches_need_the_edit_settings_gate() {
         json!({"record_conversations": false, "crm_overlay": false}),
     );
     let e = resolve(&t, "alice");
-    assert_eq!(e.toggle("edit_settings"), Some(false));
-    assert_eq!(e.toggle("record_conversations"), Some(true));
-    assert_eq!(e.toggle("crm_overlay"), Some(true));
+    assert_eq!(e.toggle("edit_settings"), Ok(false));
+    assert_eq!(e.toggle("record_conversations"), Ok(true));
+    assert_eq!(e.toggle("crm_overlay"), Ok(true));
     assert_eq!(
         explain(&t, "alice", "crm_overlay"),
         r#"crm_overlay = true: template "sales" (department sales) sets true; the user's own setting asks for false, ignored: edit_settings is off"#
@@ -257,7 +257,7 @@ fn compliance_recording_locked_on_ignores_the_users_switch() {
     );
     assert_eq!(
         resolve(&t, "alice").toggle("record_conversations"),
-        Some(true)
+        Ok(true)
     );
 }
 
@@ -281,10 +281,10 @@ fn allowed_country_codes_are_capped_by_the_plans_list() {
         ]
     }));
     let codes = |user: &str| resolve(&t, user).list("allowed_country_codes").cloned();
-    assert_eq!(codes("alice"), Some(ListValue::of(["48"])));
-    assert_eq!(codes("bob"), Some(ListValue::of(["420", "48", "49"])));
-    assert_eq!(codes("carol"), Some(ListValue::of(["420", "48", "49"])));
-    assert_eq!(codes("dave"), Some(ListValue::empty()));
+    assert_eq!(codes("alice"), Ok(ListValue::of(["48"])));
+    assert_eq!(codes("bob"), Ok(ListValue::of(["420", "48", "49"])));
+    assert_eq!(codes("carol"), Ok(ListValue::of(["420", "48", "49"])));
+    assert_eq!(codes("dave"), Ok(ListValue::empty()));
     assert_eq!(
         explain(&t, "alice", "allowed_country_codes"),
         r#"allowed_country_codes = [48]: template "sales" (department sales) sets [44, 48]; plan "reach" caps it at [48]"#
@@ -300,11 +300,11 @@ fn allowed_country_codes_are_capped_by_the_plans_list() {
     let e = resolve(&open, "alice");
     assert_eq!(
         e.list("allowed_country_codes"),
-        Some(&ListValue::of(["44", "48"]))
+        Ok(&ListValue::of(["44", "48"]))
     );
     assert!(!e.list("allowed_country_codes").unwrap().contains("4"));
     assert_eq!(
         resolve(&open, "bob").list("allowed_country_codes"),
-        Some(&ListValue::Any)
+        Ok(&ListValue::Any)
     );
 }

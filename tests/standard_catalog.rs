@@ -15,7 +15,8 @@
 use std::collections::BTreeSet;
 
 use pbx_entitlements::{
-    Access, Catalog, Condition, Kind, ListValue, MergeRule, Platforms, RawValue, Value, ValueError,
+    Access, Catalog, ChoiceValue, Condition, Kind, ListValue, MergeRule, Platforms, RawValue,
+    Value, ValueError,
 };
 
 /// One expected row of Appendix A (one key).
@@ -70,7 +71,7 @@ impl Row {
             Kind::Choice {
                 options: options.iter().map(|o| (*o).to_owned()).collect(),
             },
-            Value::Choice(0),
+            Value::Choice(ChoiceValue::new(0, options[0])),
         )
     }
 
@@ -141,9 +142,9 @@ impl Row {
     }
 }
 
-/// `recordings_replay ≥ own`: the index of `own` in `none < own < all`.
+/// `recordings_replay ≥ own`: `own` is the second option of `none < own < all`.
 fn replay_own() -> Value {
-    Value::Choice(1)
+    Value::Choice(ChoiceValue::new(1, "own"))
 }
 
 fn not_desk_phone() -> Platforms {
@@ -321,7 +322,7 @@ fn every_appendix_row_matches_the_standard_catalog() {
         let Some(feature) = catalog.by_key(key) else {
             panic!("{key}: missing from Catalog::standard()");
         };
-        let id = catalog.id(key).unwrap();
+        let id = catalog.feature_id(key).unwrap();
         assert_eq!(catalog.key(id), key, "{key}: key(id(key))");
         assert_eq!(feature.key(), key, "{key}: Feature::key");
         assert_eq!(feature.kind(), &row.kind, "{key}: kind");
@@ -389,7 +390,7 @@ fn self_service_gate_is_edit_settings() {
         .self_service_gate()
         .expect("the standard catalog has a self-service gate");
     assert_eq!(catalog.key(gate), "edit_settings");
-    assert_eq!(Some(gate), catalog.id("edit_settings"));
+    assert_eq!(Some(gate), catalog.feature_id("edit_settings"));
 }
 
 #[test]

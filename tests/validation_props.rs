@@ -160,7 +160,7 @@ proptest! {
     ) {
         let mut t = t;
         if t.templates.is_empty() {
-            t.templates.push(Template { id: "loop".into(), parent: None, values: Default::default() });
+            t.templates.push({ let mut v = Template::new(""); v.id = "loop".into(); v.parent = None; v.values = Default::default(); v });
         }
         let i = at.index(t.templates.len());
         let target = t.templates[i].id.clone();
@@ -198,14 +198,7 @@ proptest! {
     ) {
         let mut t = t;
         if t.devices.is_empty() {
-            t.devices.push(Device {
-                id: "devx".into(),
-                owner: "nobody".into(),
-                platform: Platform::Ios,
-                app_id: String::new(),
-                version: "6.4.0".into(),
-                last_seen: None,
-            });
+            t.devices.push({ let mut v = Device::new("", "", Platform::Android, ""); v.id = "devx".into(); v.owner = "nobody".into(); v.platform = Platform::Ios; v.app_id = String::new(); v.version = "6.4.0".into(); v.last_seen = None; v });
         }
         let d = ix.index(t.devices.len());
         t.devices[d].owner = "nobody".into();
@@ -235,20 +228,13 @@ proptest! {
         let a = ia.index(t.users.len());
         let b = (a + 1 + ib.index(t.users.len() - 1)) % t.users.len();
         if t.users[a].endpoints.is_empty() {
-            t.users[a].endpoints.push(EndpointAssignment {
-                kind: EndpointKind::Extension,
-                id: "999".into(),
-                primary: false,
-                from: 0,
-                to: None,
-            });
+            t.users[a].endpoints.push({ let mut v = EndpointAssignment::extension(""); v.kind = EndpointKind::Extension; v.id = "999".into(); v.primary = false; v.from = 0; v.to = None; v });
         }
         let held = t.users[a].endpoints[ie.index(t.users[a].endpoints.len())].clone();
-        t.users[b].endpoints.push(EndpointAssignment {
-            primary: false,
-            to: Some(held.from + 1),
-            ..held.clone()
-        });
+        let mut overlapping = held.clone();
+        overlapping.primary = false;
+        overlapping.to = Some(held.from + 1);
+        t.users[b].endpoints.push(overlapping);
 
         let found = problems(&t);
         prop_assert_eq!(found.len(), 1, "{:?}", describe(&found));
@@ -315,13 +301,7 @@ proptest! {
             let mut user = User::new(format!("u{u}"));
             user.endpoints = endpoints
                 .into_iter()
-                .map(|(kind, id, from, to)| EndpointAssignment {
-                    kind,
-                    id: id.into(),
-                    primary: false,
-                    from,
-                    to,
-                })
+                .map(|(kind, id, from, to)| { let mut v = EndpointAssignment::extension(""); v.kind = kind; v.id = id.into(); v.primary = false; v.from = from; v.to = to; v })
                 .collect();
             tenant.users.push(user);
         }
@@ -743,6 +723,7 @@ fn every_kind_of_catalog_problem_is_reported_at_once() {
     let doc = r#"{
       "version": 1, "tenant": "acme",
       "catalog": {
+        "id": "",
         "features": [
           {"key": "a", "kind": "toggle", "requires": [{"feature": "b"}]},
           {"key": "b", "kind": "toggle", "requires": [{"feature": "a"}]},
@@ -766,6 +747,7 @@ fn every_kind_of_catalog_problem_is_reported_at_once() {
     assert_eq!(
         paths,
         [
+            "catalog.id",
             "catalog.features[]",
             "catalog.features[s]",
             "catalog.features[s].seats",
@@ -782,33 +764,34 @@ fn every_kind_of_catalog_problem_is_reported_at_once() {
         describe(&found)
     );
     let kinds: Vec<&Problem> = found.iter().map(|e| &e.problem).collect();
-    assert!(matches!(kinds[0], Problem::EmptyId { what: "feature" }));
-    assert!(matches!(kinds[1], Problem::Duplicate { .. }));
-    assert!(matches!(kinds[2], Problem::WrongKind { what: "seats", .. }));
-    assert_eq!(kinds[3], &Problem::EmptyRange { from: 5, to: 1 });
-    assert!(matches!(kinds[4], Problem::BadOptions(_)));
+    assert!(matches!(kinds[0], Problem::EmptyId { what: "catalog" }));
+    assert!(matches!(kinds[1], Problem::EmptyId { what: "feature" }));
+    assert!(matches!(kinds[2], Problem::Duplicate { .. }));
+    assert!(matches!(kinds[3], Problem::WrongKind { what: "seats", .. }));
+    assert_eq!(kinds[4], &Problem::EmptyRange { from: 5, to: 1 });
     assert!(matches!(kinds[5], Problem::BadOptions(_)));
+    assert!(matches!(kinds[6], Problem::BadOptions(_)));
     assert!(matches!(
-        kinds[6],
+        kinds[7],
         Problem::Value(ValueError::UnknownOption { .. })
     ));
     assert!(matches!(
-        kinds[7],
+        kinds[8],
         Problem::Unknown {
             what: "feature",
             ..
         }
     ));
     assert!(matches!(
-        kinds[8],
+        kinds[9],
         Problem::Value(ValueError::KindMismatch { .. })
     ));
     assert_eq!(
-        kinds[9],
+        kinds[10],
         &Problem::RequirementCycle(vec!["a".into(), "b".into(), "a".into()])
     );
     assert!(matches!(
-        kinds[10],
+        kinds[11],
         Problem::WrongKind {
             what: "the self-service gate",
             ..
@@ -821,7 +804,8 @@ fn every_kind_of_catalog_problem_is_reported_at_once() {
 fn custom_catalog_list_bounds_are_enforced() {
     let doc = r#"{
       "version": 1, "tenant": "acme",
-      "catalog": {"features": [{"key": "nums", "kind": {"list": {"max_entries": 2}}}]},
+      "catalog": {"id": "bounded", "features": [{"key": "nums", "kind": {"list": {"max_entries": 2}}}],
+                  "self_service_gate": null},
       "plan": {"id": "p", "features": "all"},
       "users": [
         {"id": "alice", "overrides": {"nums": ["1", "2", "3"]}},

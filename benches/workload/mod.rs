@@ -176,46 +176,55 @@ pub fn tenant(shape: Shape, seed: u64) -> Tenant {
         ("edit_settings", true, false),
         ("voicemail", true, false),
     ] {
-        tenant.policy.insert(
-            key.into(),
-            PolicyEntry {
-                value: RawValue::Bool(value),
-                locked,
-            },
-        );
+        tenant.policy.insert(key.into(), {
+            let mut v = PolicyEntry::new(false);
+            v.value = RawValue::Bool(value);
+            v.locked = locked;
+            v
+        });
     }
 
     // A shared base template, one per department and one per role; half extend the base.
-    tenant.templates.push(Template {
-        id: "base".into(),
-        parent: None,
-        values: values(&mut rng, &pool, 6),
+    tenant.templates.push({
+        let mut v = Template::new("");
+        v.id = "base".into();
+        v.parent = None;
+        v.values = values(&mut rng, &pool, 6);
+        v
     });
     for d in 0..shape.departments {
         let n = rng.between(3, 10);
-        tenant.templates.push(Template {
-            id: format!("dept-{d:03}").into(),
-            parent: rng.chance(50).then(|| "base".into()),
-            values: values(&mut rng, &pool, n),
+        tenant.templates.push({
+            let mut v = Template::new("");
+            v.id = format!("dept-{d:03}").into();
+            v.parent = rng.chance(50).then(|| "base".into());
+            v.values = values(&mut rng, &pool, n);
+            v
         });
-        tenant.departments.push(Department {
-            id: format!("d{d:03}").into(),
-            template: Some(format!("dept-{d:03}").into()),
-            rank: rng.below(100) as i32,
+        tenant.departments.push({
+            let mut v = Department::new("");
+            v.id = format!("d{d:03}").into();
+            v.template = Some(format!("dept-{d:03}").into());
+            v.rank = rng.below(100) as i32;
+            v
         });
     }
     for r in 0..shape.roles {
         let n = rng.between(2, 6);
-        tenant.templates.push(Template {
-            id: format!("role-{r:02}").into(),
-            parent: None,
-            values: values(&mut rng, &pool, n),
+        tenant.templates.push({
+            let mut v = Template::new("");
+            v.id = format!("role-{r:02}").into();
+            v.parent = None;
+            v.values = values(&mut rng, &pool, n);
+            v
         });
-        tenant.roles.push(Role {
-            id: format!("r{r:02}").into(),
-            template: Some(format!("role-{r:02}").into()),
-            rank: rng.below(100) as i32,
-            administers: None,
+        tenant.roles.push({
+            let mut v = Role::new("");
+            v.id = format!("r{r:02}").into();
+            v.template = Some(format!("role-{r:02}").into());
+            v.rank = rng.below(100) as i32;
+            v.administers = None;
+            v
         });
     }
 
@@ -246,21 +255,25 @@ pub fn tenant(shape: Shape, seed: u64) -> Tenant {
                     .insert((*rng.pick(PREFERENCES)).to_owned(), RawValue::Bool(false));
             }
         }
-        user.endpoints.push(EndpointAssignment {
-            kind: EndpointKind::Extension,
-            id: format!("{}", 100_000 + u),
-            primary: true,
-            from: 0,
-            to: None,
+        user.endpoints.push({
+            let mut v = EndpointAssignment::extension("");
+            v.kind = EndpointKind::Extension;
+            v.id = format!("{}", 100_000 + u);
+            v.primary = true;
+            v.from = 0;
+            v.to = None;
+            v
         });
         for k in 0..shape.devices_per_user {
-            tenant.devices.push(Device {
-                id: format!("dev-{u:06}-{k}").into(),
-                owner: user.id.clone(),
-                platform: *rng.pick(&platforms),
-                app_id: "com.example.voice".into(),
-                version: format!("6.{}.{}", rng.below(6), rng.below(10)),
-                last_seen: Some(1_763_000_000 + rng.below(1_000_000) as i64),
+            tenant.devices.push({
+                let mut v = Device::new("", "", Platform::Android, "");
+                v.id = format!("dev-{u:06}-{k}").into();
+                v.owner = user.id.clone();
+                v.platform = *rng.pick(&platforms);
+                v.app_id = "com.example.voice".into();
+                v.version = format!("6.{}.{}", rng.below(6), rng.below(10));
+                v.last_seen = Some(1_763_000_000 + rng.below(1_000_000) as i64);
+                v
             });
         }
         tenant.users.push(user);

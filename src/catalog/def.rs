@@ -14,12 +14,31 @@ use crate::value::{Kind, RawValue};
 /// it must have. Without `at_least` the required feature must merely be on (not off).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RequirementDef {
     /// The key of the required feature.
     pub feature: String,
     /// The least value, in the required feature's interchange shape.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_least: Option<RawValue>,
+}
+
+impl RequirementDef {
+    /// Requires `feature` to be on (not its kind's off value).
+    pub fn on(feature: impl Into<String>) -> RequirementDef {
+        RequirementDef {
+            feature: feature.into(),
+            at_least: None,
+        }
+    }
+
+    /// Requires `feature` to be at least `value`.
+    pub fn at_least(feature: impl Into<String>, value: impl Into<RawValue>) -> RequirementDef {
+        RequirementDef {
+            feature: feature.into(),
+            at_least: Some(value.into()),
+        }
+    }
 }
 
 /// A feature as written, before it is checked and its references resolved.
@@ -40,6 +59,7 @@ pub struct RequirementDef {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct FeatureDef {
     /// Stable key, part of the public contract once stored.
     pub key: String,
@@ -157,10 +177,7 @@ impl FeatureDef {
 
     /// Requires another feature to be on.
     pub fn requires(mut self, key: impl Into<String>) -> FeatureDef {
-        self.requires.push(RequirementDef {
-            feature: key.into(),
-            at_least: None,
-        });
+        self.requires.push(RequirementDef::on(key));
         self
     }
 
@@ -170,10 +187,7 @@ impl FeatureDef {
         key: impl Into<String>,
         value: impl Into<RawValue>,
     ) -> FeatureDef {
-        self.requires.push(RequirementDef {
-            feature: key.into(),
-            at_least: Some(value.into()),
-        });
+        self.requires.push(RequirementDef::at_least(key, value));
         self
     }
 
@@ -254,6 +268,7 @@ pub enum SelfServiceGate {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CatalogDef {
     /// The catalog's id: what a tenant document names in its `catalog` field (`acme-v2`).
     /// `standard` is the id of [`Catalog::standard`] and of no other catalog.
@@ -271,6 +286,16 @@ pub struct CatalogDef {
     pub self_service_gate: Option<SelfServiceGate>,
 }
 
+impl CatalogDef {
+    /// A definition with this id, no features and no decision on the self-service gate.
+    pub fn new(id: impl Into<String>) -> CatalogDef {
+        CatalogDef {
+            id: id.into(),
+            ..CatalogDef::default()
+        }
+    }
+}
+
 fn gate_to_json<S: serde::Serializer>(
     gate: &Option<SelfServiceGate>,
     serializer: S,
@@ -286,7 +311,10 @@ fn gate_from_json<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<SelfServiceGate>, D::Error> {
     let key = Option::<String>::deserialize(deserializer)?;
-    Ok(Some(key.map_or(SelfServiceGate::Without, SelfServiceGate::Feature)))
+    Ok(Some(key.map_or(
+        SelfServiceGate::Without,
+        SelfServiceGate::Feature,
+    )))
 }
 
 /// Builds a [`Catalog`] in code; [`build`](CatalogBuilder::build) checks it.
@@ -302,10 +330,7 @@ pub struct CatalogBuilder {
 impl CatalogBuilder {
     pub(super) fn new(id: impl Into<String>) -> CatalogBuilder {
         CatalogBuilder {
-            def: CatalogDef {
-                id: id.into(),
-                ..CatalogDef::default()
-            },
+            def: CatalogDef::new(id),
         }
     }
 

@@ -439,9 +439,14 @@ mod tests {
             assert_eq!(*key, feature.key());
             assert_eq!(*kind, feature.kind().name(), "{key}");
         }
-        assert_eq!(MAX_CHANNELS.find(&catalog).map(|(_, f)| f.key()), Some("max_channels"));
         assert_eq!(
-            ALLOWED_COUNTRY_CODES.find(&catalog).map(|(id, _)| id.index()),
+            MAX_CHANNELS.find(&catalog).map(|(_, f)| f.key()),
+            Some("max_channels")
+        );
+        assert_eq!(
+            ALLOWED_COUNTRY_CODES
+                .find(&catalog)
+                .map(|(id, _)| id.index()),
             Some(catalog.len() - 1)
         );
     }

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{DepartmentId, DeviceId, RoleId, UserId, Values};
-use crate::value::RawValue;
 use crate::device::Platform;
+use crate::value::RawValue;
 
 /// A user: member of departments and roles, owner of endpoints, with admin overrides and their
 /// own preferences.

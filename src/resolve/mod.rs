@@ -33,8 +33,8 @@
 //! let resolver = Resolver::new(&index);
 //!
 //! let alice = resolver.user("alice").unwrap();
-//! assert_eq!(alice.limit("max_channels"), Some(2));
-//! assert_eq!(alice.toggle("calls"), Some(true));
+//! assert_eq!(alice.limit("max_channels"), Ok(2));
+//! assert_eq!(alice.toggle("calls"), Ok(true));
 //!
 //! let why = resolver.explain("alice", "max_channels").unwrap();
 //! assert_eq!(
@@ -179,13 +179,13 @@ impl<'i> Resolver<'i> {
     ///
     /// ```
     /// use std::sync::Arc;
-    /// use pbx_entitlements::{model::{Plan, Tenant, User}, validate, Resolver};
+    /// use pbx_entitlements::{keys, model::{Plan, Tenant, User}, validate, Resolver};
     ///
     /// let mut tenant = Tenant::new("acme", Plan::all("business"));
     /// tenant.users.push(User::new("alice"));
     /// let resolver: Resolver<'static> = Resolver::shared(Arc::new(validate(&tenant)?));
-    /// assert_eq!(resolver.user("alice").unwrap().limit("max_channels"), Some(1));
-    /// # Ok::<(), pbx_entitlements::ValidationErrors>(())
+    /// assert_eq!(resolver.user("alice")?.get(keys::MAX_CHANNELS), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn shared(index: Arc<TenantIndex>) -> Resolver<'static> {
         Resolver::prepare(IndexRef::Shared(index))
@@ -563,16 +563,14 @@ impl<'i> Resolver<'i> {
             .filter_map(|&f| Some((f, acc.get(f)?.level)))
             .collect();
         let pool = combos.into_pool(&self.shared, &self.no_lists);
-        Ok(
-            levels
-                .into_iter()
-                .filter_map(|(f, level)| {
-                    let id = FeatureId::from_index(f)?;
-                    let kind = self.index.catalog.get(id)?.kind();
-                    Some((id, decode(kind, level, &pool)))
-                })
-                .collect(),
-        )
+        Ok(levels
+            .into_iter()
+            .filter_map(|(f, level)| {
+                let id = FeatureId::from_index(f)?;
+                let kind = self.index.catalog.get(id)?.kind();
+                Some((id, decode(kind, level, &pool)))
+            })
+            .collect())
     }
 
     /// The first requirement of `p` that the levels given by `level_of` do not meet.

@@ -280,7 +280,10 @@ impl fmt::Display for Who<'_> {
                 template,
                 inherited_by: Some(child),
                 via,
-            } => write!(f, "template \"{template}\" (inherited by \"{child}\", {via})"),
+            } => write!(
+                f,
+                "template \"{template}\" (inherited by \"{child}\", {via})"
+            ),
             Origin::Merge(MergeRule::MostPermissive) => f.write_str("the most permissive template"),
             Origin::Merge(MergeRule::MostRestrictive) => {
                 f.write_str("the most restrictive template")

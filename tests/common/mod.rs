@@ -35,7 +35,7 @@ use pbx_entitlements::model::{
 };
 use pbx_entitlements::{
     AppVersion, Catalog, CatalogDef, FeatureDef, Kind, MergeRule, Platform, Platforms, RawValue,
-    RequirementDef,
+    RequirementDef, SelfServiceGate,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -178,7 +178,12 @@ pub fn valid_policy() -> BoxedStrategy<IndexMap<String, PolicyEntry>> {
             keys.into_iter()
                 .map(|k| {
                     (raw_value_for(k), any::<bool>()).prop_map(move |(value, locked)| {
-                        (k.to_owned(), PolicyEntry { value, locked })
+                        (k.to_owned(), {
+                            let mut v = PolicyEntry::new(false);
+                            v.value = value;
+                            v.locked = locked;
+                            v
+                        })
                     })
                 })
                 .collect::<Vec<_>>()
@@ -263,10 +268,12 @@ fn valid_templates(ids: Vec<&'static str>) -> BoxedStrategy<Vec<Template>> {
         .map(|(i, &id)| {
             // Only templates generated earlier can be parents: no cycles.
             let parent = opt_ref(&ids[..i]);
-            (parent, valid_values(3)).prop_map(move |(parent, values)| Template {
-                id: id.into(),
-                parent: parent.map(Into::into),
-                values,
+            (parent, valid_values(3)).prop_map(move |(parent, values)| {
+                let mut v = Template::new("");
+                v.id = id.into();
+                v.parent = parent.map(Into::into);
+                v.values = values;
+                v
             })
         })
         .collect::<Vec<_>>()
@@ -279,10 +286,12 @@ fn valid_departments(
 ) -> BoxedStrategy<Vec<Department>> {
     ids.into_iter()
         .map(|id| {
-            (opt_ref(&templates), -5i32..=20).prop_map(move |(template, rank)| Department {
-                id: id.into(),
-                template: template.map(Into::into),
-                rank,
+            (opt_ref(&templates), -5i32..=20).prop_map(move |(template, rank)| {
+                let mut v = Department::new("");
+                v.id = id.into();
+                v.template = template.map(Into::into);
+                v.rank = rank;
+                v
             })
         })
         .collect::<Vec<_>>()
@@ -304,11 +313,13 @@ fn valid_roles(
                 2 => refs(&units, 3).prop_map(|u| Some(AdminScope::Units(u))),
             ];
             (opt_ref(&templates), -5i32..=20, administers).prop_map(
-                move |(template, rank, administers)| Role {
-                    id: id.into(),
-                    template: template.map(Into::into),
-                    rank,
-                    administers,
+                move |(template, rank, administers)| {
+                    let mut v = Role::new("");
+                    v.id = id.into();
+                    v.template = template.map(Into::into);
+                    v.rank = rank;
+                    v.administers = administers;
+                    v
                 },
             )
         })
@@ -320,10 +331,12 @@ fn valid_groups(ids: Vec<&'static str>, users: Vec<&'static str>) -> BoxedStrate
     ids.into_iter()
         .enumerate()
         .map(|(i, id)| {
-            (any::<bool>(), refs(&users, 3)).prop_map(move |(numbered, members)| Group {
-                id: id.into(),
-                number: numbered.then(|| format!("60{i}")),
-                members: members.into_iter().map(Into::into).collect(),
+            (any::<bool>(), refs(&users, 3)).prop_map(move |(numbered, members)| {
+                let mut v = Group::new("");
+                v.id = id.into();
+                v.number = numbered.then(|| format!("60{i}"));
+                v.members = members.into_iter().map(Into::into).collect();
+                v
             })
         })
         .collect::<Vec<_>>()
@@ -339,31 +352,37 @@ fn valid_endpoints(i: usize) -> BoxedStrategy<Vec<EndpointAssignment>> {
         option::of((0i64..HOT_DESK_SLOT, 1i64..=HOT_DESK_SLOT)),
     )
         .prop_map(move |(agent, desk)| {
-            let mut endpoints = vec![EndpointAssignment {
-                kind: EndpointKind::Extension,
-                id: primary_extension(i),
-                primary: true,
-                from: 0,
-                to: None,
+            let mut endpoints = vec![{
+                let mut v = EndpointAssignment::extension("");
+                v.kind = EndpointKind::Extension;
+                v.id = primary_extension(i);
+                v.primary = true;
+                v.from = 0;
+                v.to = None;
+                v
             }];
             if let Some((from, len, open)) = agent {
-                endpoints.push(EndpointAssignment {
-                    kind: EndpointKind::Agent,
-                    id: agent_id(i),
-                    primary: false,
-                    from,
-                    to: (!open).then_some(from + len),
+                endpoints.push({
+                    let mut v = EndpointAssignment::extension("");
+                    v.kind = EndpointKind::Agent;
+                    v.id = agent_id(i);
+                    v.primary = false;
+                    v.from = from;
+                    v.to = (!open).then_some(from + len);
+                    v
                 });
             }
             if let Some((start, len)) = desk {
                 // Stays inside [slot, slot + HOT_DESK_SLOT).
                 let len = len.min(HOT_DESK_SLOT - start);
-                endpoints.push(EndpointAssignment {
-                    kind: EndpointKind::Extension,
-                    id: HOT_DESK.into(),
-                    primary: false,
-                    from: slot + start,
-                    to: Some(slot + start + len),
+                endpoints.push({
+                    let mut v = EndpointAssignment::extension("");
+                    v.kind = EndpointKind::Extension;
+                    v.id = HOT_DESK.into();
+                    v.primary = false;
+                    v.from = slot + start;
+                    v.to = Some(slot + start + len);
+                    v
                 });
             }
             endpoints
@@ -400,20 +419,22 @@ fn valid_users(
                         endpoints,
                         dee,
                     )| {
-                        User {
-                            id: id.into(),
-                            name: named.then(|| id.to_uppercase()),
-                            departments: departments.into_iter().map(Into::into).collect(),
-                            roles: roles.into_iter().map(Into::into).collect(),
-                            overrides,
-                            preferences,
-                            detached,
-                            endpoints,
-                            dee: if dee {
+                        {
+                            let mut v = User::new("");
+                            v.id = id.into();
+                            v.name = named.then(|| id.to_uppercase());
+                            v.departments = departments.into_iter().map(Into::into).collect();
+                            v.roles = roles.into_iter().map(Into::into).collect();
+                            v.overrides = overrides;
+                            v.preferences = preferences;
+                            v.detached = detached;
+                            v.endpoints = endpoints;
+                            v.dee = if dee {
                                 vec![format!("{}1", primary_extension(i))]
                             } else {
                                 Vec::new()
-                            },
+                            };
+                            v
                         }
                     },
                 )
@@ -439,13 +460,15 @@ fn valid_devices(users: Vec<&'static str>) -> BoxedStrategy<Vec<Device>> {
         devices
             .into_iter()
             .enumerate()
-            .map(|(j, (owner, platform, version, last_seen))| Device {
-                id: format!("dev{j}").into(),
-                owner: owner.into(),
-                platform,
-                app_id: "com.example.voice".into(),
-                version: version.into(),
-                last_seen,
+            .map(|(j, (owner, platform, version, last_seen))| {
+                let mut v = Device::new("", "", Platform::Android, "");
+                v.id = format!("dev{j}").into();
+                v.owner = owner.into();
+                v.platform = platform;
+                v.app_id = "com.example.voice".into();
+                v.version = version.into();
+                v.last_seen = last_seen;
+                v
             })
             .collect()
     })
@@ -458,15 +481,17 @@ fn valid_numbers(users: Vec<&'static str>) -> BoxedStrategy<Vec<Number>> {
             numbers
                 .into_iter()
                 .enumerate()
-                .map(|(j, (ivr, members))| Number {
-                    number: format!("+4822123000{j}"),
-                    kind: if ivr {
+                .map(|(j, (ivr, members))| {
+                    let mut v = Number::new("");
+                    v.number = format!("+4822123000{j}");
+                    v.kind = if ivr {
                         NumberKind::Ivr
                     } else {
                         NumberKind::Standard
-                    },
-                    ivr: ivr.then(|| format!("ivr{j}")),
-                    members: members.into_iter().map(Into::into).collect(),
+                    };
+                    v.ivr = ivr.then(|| format!("ivr{j}"));
+                    v.members = members.into_iter().map(Into::into).collect();
+                    v
                 })
                 .collect()
         })
@@ -725,12 +750,14 @@ pub fn arb_endpoint() -> BoxedStrategy<EndpointAssignment> {
         arb_time(),
         option::of(arb_time()),
     )
-        .prop_map(|(kind, id, primary, from, to)| EndpointAssignment {
-            kind,
-            id: id.into(),
-            primary,
-            from,
-            to,
+        .prop_map(|(kind, id, primary, from, to)| {
+            let mut v = EndpointAssignment::extension("");
+            v.kind = kind;
+            v.id = id.into();
+            v.primary = primary;
+            v.from = from;
+            v.to = to;
+            v
         })
         .boxed()
 }
@@ -779,14 +806,16 @@ fn arb_plan() -> BoxedStrategy<Plan> {
         any::<bool>(),
     )
         .prop_map(
-            |(id, features, limits, choices, lists, seats, enforce_seats)| Plan {
-                id: id.into(),
-                features,
-                limits: limits.into_iter().collect(),
-                choices: choices.into_iter().collect(),
-                lists: lists.into_iter().collect(),
-                seats: seats.into_iter().collect(),
-                enforce_seats,
+            |(id, features, limits, choices, lists, seats, enforce_seats)| {
+                let mut v = Plan::all("");
+                v.id = id.into();
+                v.features = features;
+                v.limits = limits.into_iter().collect();
+                v.choices = choices.into_iter().collect();
+                v.lists = lists.into_iter().collect();
+                v.seats = seats.into_iter().collect();
+                v.enforce_seats = enforce_seats;
+                v
             },
         )
         .boxed()
@@ -883,9 +912,11 @@ pub fn sane_catalog_def() -> BoxedStrategy<CatalogDef> {
                 .collect();
             features
         })
-        .prop_map(|features| CatalogDef {
-            features,
-            self_service_gate: None,
+        .prop_map(|features| {
+            let mut def = CatalogDef::new("custom");
+            def.features = features;
+            def.self_service_gate = Some(SelfServiceGate::Without);
+            def
         })
         .boxed()
 }
@@ -905,8 +936,11 @@ pub fn broken_catalog_def() -> BoxedStrategy<CatalogDef> {
             ][..],
         ),
         vec(
-            (arb_catalog_key(), option::of(arb_raw()))
-                .prop_map(|(feature, at_least)| RequirementDef { feature, at_least }),
+            (arb_catalog_key(), option::of(arb_raw())).prop_map(|(feature, at_least)| {
+                let mut r = RequirementDef::on(feature);
+                r.at_least = at_least;
+                r
+            }),
             0..=2,
         ),
         option::of(any::<u8>().prop_map(Platforms::from_bits_truncate)),
@@ -928,29 +962,36 @@ pub fn broken_catalog_def() -> BoxedStrategy<CatalogDef> {
             },
         );
     (vec(feature, 0..=4), option::of(arb_catalog_key()))
-        .prop_map(|(features, self_service_gate)| CatalogDef {
-            features,
-            self_service_gate,
+        .prop_map(|(features, self_service_gate)| {
+            let mut def = CatalogDef::new("custom");
+            def.features = features;
+            // No gate at all is one more way to be broken: the gate must be decided.
+            def.self_service_gate = self_service_gate.map(SelfServiceGate::Feature);
+            def
         })
         .boxed()
 }
 
 fn arb_template() -> BoxedStrategy<Template> {
     (arb_id(), option::of(arb_id()), arb_values())
-        .prop_map(|(id, parent, values)| Template {
-            id: id.into(),
-            parent: parent.map(Into::into),
-            values,
+        .prop_map(|(id, parent, values)| {
+            let mut v = Template::new("");
+            v.id = id.into();
+            v.parent = parent.map(Into::into);
+            v.values = values;
+            v
         })
         .boxed()
 }
 
 fn arb_department() -> BoxedStrategy<Department> {
     (arb_id(), option::of(arb_id()), any::<i32>())
-        .prop_map(|(id, template, rank)| Department {
-            id: id.into(),
-            template: template.map(Into::into),
-            rank,
+        .prop_map(|(id, template, rank)| {
+            let mut v = Department::new("");
+            v.id = id.into();
+            v.template = template.map(Into::into);
+            v.rank = rank;
+            v
         })
         .boxed()
 }
@@ -961,21 +1002,25 @@ fn arb_role() -> BoxedStrategy<Role> {
         vec(arb_id(), 0..=3).prop_map(AdminScope::Units),
     ]);
     (arb_id(), option::of(arb_id()), any::<i32>(), administers)
-        .prop_map(|(id, template, rank, administers)| Role {
-            id: id.into(),
-            template: template.map(Into::into),
-            rank,
-            administers,
+        .prop_map(|(id, template, rank, administers)| {
+            let mut v = Role::new("");
+            v.id = id.into();
+            v.template = template.map(Into::into);
+            v.rank = rank;
+            v.administers = administers;
+            v
         })
         .boxed()
 }
 
 fn arb_group() -> BoxedStrategy<Group> {
     (arb_id(), option::of(arb_number()), vec(arb_id(), 0..=3))
-        .prop_map(|(id, number, members)| Group {
-            id: id.into(),
-            number,
-            members: members.into_iter().map(Into::into).collect(),
+        .prop_map(|(id, number, members)| {
+            let mut v = Group::new("");
+            v.id = id.into();
+            v.number = number;
+            v.members = members.into_iter().map(Into::into).collect();
+            v
         })
         .boxed()
 }
@@ -992,16 +1037,18 @@ fn arb_user() -> BoxedStrategy<User> {
         vec(arb_number(), 0..=1),
     )
         .prop_map(
-            |(id, departments, roles, overrides, preferences, detached, endpoints, dee)| User {
-                id: id.into(),
-                name: None,
-                departments: departments.into_iter().map(Into::into).collect(),
-                roles: roles.into_iter().map(Into::into).collect(),
-                overrides,
-                preferences,
-                detached,
-                endpoints,
-                dee,
+            |(id, departments, roles, overrides, preferences, detached, endpoints, dee)| {
+                let mut v = User::new("");
+                v.id = id.into();
+                v.name = None;
+                v.departments = departments.into_iter().map(Into::into).collect();
+                v.roles = roles.into_iter().map(Into::into).collect();
+                v.overrides = overrides;
+                v.preferences = preferences;
+                v.detached = detached;
+                v.endpoints = endpoints;
+                v.dee = dee;
+                v
             },
         )
         .boxed()
@@ -1015,13 +1062,15 @@ fn arb_device() -> BoxedStrategy<Device> {
         arb_version(),
         option::of(arb_time()),
     )
-        .prop_map(|(id, owner, platform, version, last_seen)| Device {
-            id: id.into(),
-            owner: owner.into(),
-            platform,
-            app_id: String::new(),
-            version,
-            last_seen,
+        .prop_map(|(id, owner, platform, version, last_seen)| {
+            let mut v = Device::new("", "", Platform::Android, "");
+            v.id = id.into();
+            v.owner = owner.into();
+            v.platform = platform;
+            v.app_id = String::new();
+            v.version = version;
+            v.last_seen = last_seen;
+            v
         })
         .boxed()
 }
@@ -1031,15 +1080,17 @@ fn arb_numbers() -> BoxedStrategy<Vec<Number>> {
         .prop_map(|numbers| {
             numbers
                 .into_iter()
-                .map(|(number, ivr, members)| Number {
-                    number,
-                    kind: if ivr {
+                .map(|(number, ivr, members)| {
+                    let mut v = Number::new("");
+                    v.number = number;
+                    v.kind = if ivr {
                         NumberKind::Ivr
                     } else {
                         NumberKind::Standard
-                    },
-                    ivr: ivr.then(|| "main".to_owned()),
-                    members: members.into_iter().map(Into::into).collect(),
+                    };
+                    v.ivr = ivr.then(|| "main".to_owned());
+                    v.members = members.into_iter().map(Into::into).collect();
+                    v
                 })
                 .collect()
         })
@@ -1075,24 +1126,27 @@ pub fn wild_tenant() -> BoxedStrategy<Tenant> {
             |(
                 (version, id, catalog, home, emergency, numbers, plan, policy),
                 (templates, departments, roles, groups, users, devices),
-            )| Tenant {
-                version,
-                tenant: id.into(),
-                catalog,
-                home_country_code: home,
-                emergency_numbers: emergency,
-                numbers,
-                plan,
-                policy: policy
+            )| {
+                let mut t = Tenant::new(id, plan).with_catalog(catalog);
+                t.version = version;
+                t.home_country_code = home;
+                t.emergency_numbers = emergency;
+                t.numbers = numbers;
+                t.policy = policy
                     .into_iter()
-                    .map(|(k, value, locked)| (k, PolicyEntry { value, locked }))
-                    .collect(),
-                templates,
-                departments,
-                roles,
-                groups,
-                users,
-                devices,
+                    .map(|(k, value, locked)| {
+                        let mut entry = PolicyEntry::new(value);
+                        entry.locked = locked;
+                        (k, entry)
+                    })
+                    .collect();
+                t.templates = templates;
+                t.departments = departments;
+                t.roles = roles;
+                t.groups = groups;
+                t.users = users;
+                t.devices = devices;
+                t
             },
         )
         .boxed()
@@ -1117,7 +1171,7 @@ pub fn arbitrary_tenant() -> impl Strategy<Value = Tenant> {
                 t.users.extend(users);
                 t.devices.extend(devices);
                 for (key, value) in policy {
-                    t.policy.insert(key, PolicyEntry { value, locked: true });
+                    t.policy.insert(key, { let mut v = PolicyEntry::new(false); v.value = value; v.locked = true; v });
                 }
                 t
             }),
@@ -1263,6 +1317,8 @@ pub fn varied_merges() -> BoxedStrategy<CatalogSource> {
     vec(rule, MERGE_POOL.len())
         .prop_map(|rules| {
             let mut def = CatalogDef::from(&Catalog::standard());
+            // A variant of the standard catalog is another catalog: it needs its own id.
+            def.id = "standard-merges".into();
             for (key, rule) in MERGE_POOL.iter().zip(rules) {
                 for feature in def.features.iter_mut().filter(|f| f.key == *key) {
                     feature.merge = rule;
@@ -1312,9 +1368,12 @@ pub fn resolution_tenant() -> BoxedStrategy<Tenant> {
             for (key, locked) in [("edit_settings", gate), ("user_portal", portal)] {
                 if let Some(locked) = locked {
                     let value = RawValue::Bool(true);
-                    tenant
-                        .policy
-                        .insert(key.to_owned(), PolicyEntry { value, locked });
+                    tenant.policy.insert(key.to_owned(), {
+                        let mut v = PolicyEntry::new(false);
+                        v.value = value;
+                        v.locked = locked;
+                        v
+                    });
                 }
             }
             tenant

@@ -39,7 +39,7 @@ pub fn resolve(tenant: &Tenant, user: &str) -> Entitlements {
     let index = index(tenant);
     Resolver::new(&index)
         .user(user)
-        .unwrap_or_else(|| panic!("user {user} exists"))
+        .unwrap_or_else(|e| panic!("user {user} exists: {e}"))
 }
 
 /// The explanation of `user`'s `feature`, as an admin reads it.
@@ -47,7 +47,7 @@ pub fn explain(tenant: &Tenant, user: &str, feature: &str) -> String {
     let index = index(tenant);
     Resolver::new(&index)
         .explain(user, feature)
-        .unwrap_or_else(|| panic!("user {user} and feature {feature} exist"))
+        .unwrap_or_else(|e| panic!("user {user} and feature {feature} exist: {e}"))
         .to_string()
 }
 
