@@ -1,4 +1,4 @@
-//! Batch operations on the plain model (SPEC §3.4, seed 000): pure functions from a tenant to
+//! Batch operations on the plain model (see the [guide](crate::guide::concepts)): pure functions from a tenant to
 //! a new tenant plus a report of what changed. The input is never modified.
 //!
 //! - [`set_overrides`]: apply a set of values to a list of users, whatever their departments;
@@ -75,7 +75,7 @@ pub struct ChangeReport {
     pub changes: Vec<UserChange>,
 }
 
-/// Sets `values` as overrides of every listed user, regardless of department (seed 000's batch
+/// Sets `values` as overrides of every listed user, regardless of department (IPVoice's batch
 /// mode). The result is validated; an unknown user, feature or bad value is an error.
 pub fn set_overrides(
     tenant: &Tenant,
@@ -93,7 +93,7 @@ pub fn set_overrides(
 }
 
 /// Clears the overrides and the detachment of every listed user, so their templates apply
-/// again (seed 000: "reapply department templates").
+/// again (IPVoice: "reapply department templates").
 pub fn reapply_templates(
     tenant: &Tenant,
     users: &[&str],
@@ -108,7 +108,7 @@ pub fn reapply_templates(
     })
 }
 
-/// Detaches every listed user from templates (§3.4). Each user's current template-derived
+/// Detaches every listed user from templates. Each user's current template-derived
 /// values are first written as overrides (where the user has none), so detaching changes no
 /// effective value; only later template edits stop reaching the user.
 pub fn detach(tenant: &Tenant, users: &[&str]) -> Result<(Tenant, ChangeReport), ValidationErrors> {

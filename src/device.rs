@@ -1,4 +1,4 @@
-//! Device platforms, app versions and the constraints a feature puts on them (SPEC §4).
+//! Device platforms, app versions and the constraints a feature puts on them.
 
 use std::fmt;
 use std::str::FromStr;
@@ -185,7 +185,7 @@ impl<'de> Deserialize<'de> for AppVersion {
     }
 }
 
-/// What a feature needs from a device (§4): a platform in the set and at least an app version.
+/// What a feature needs from a device: a platform in the set and at least an app version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct DeviceConstraint {
     /// Platforms that can support the feature.

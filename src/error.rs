@@ -1,4 +1,4 @@
-//! Validation errors: every problem found, each with the path to the bad value (SPEC §8).
+//! Validation errors: every problem found, each with the path to the bad value, and lookup errors (see the [guide](crate::guide::errors)).
 
 use std::fmt;
 

@@ -319,7 +319,7 @@ impl<Id> Unit<Id> {
     }
 }
 
-/// The validated reach of a role's delegated administration (§9).
+/// The validated reach of a role's delegated administration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Scope {

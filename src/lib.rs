@@ -64,6 +64,7 @@ pub mod catalog;
 pub mod device;
 pub mod error;
 mod graph;
+pub mod guide;
 pub mod value;
 
 pub use catalog::keys;

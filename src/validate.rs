@@ -1,4 +1,4 @@
-//! Validation: plain model in, [`TenantIndex`] or every problem out (SPEC §8).
+//! Validation: plain model in, [`TenantIndex`] or every problem out (see the [guide](crate::guide::errors)).
 //!
 //! Validation walks the whole document and never stops at the first problem. Each problem
 //! carries the path to the bad value (`users[alice].overrides.max_channels`). Work is linear in
@@ -1113,7 +1113,7 @@ fn overlay(base: &[Sourced], top: &[Sourced]) -> Vec<Sourced> {
     out
 }
 
-/// Reports an endpoint held by two users at one instant (§6.1).
+/// Reports an endpoint held by two users at one instant.
 fn check_endpoint_overlaps(users: &[UserEntry], problems: &mut Problems) {
     let mut all: Vec<(EndpointKind, &str, i64, i128, usize)> = users
         .iter()

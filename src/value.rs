@@ -1,4 +1,4 @@
-//! Value kinds and their lattices (SPEC §3.1).
+//! Value kinds and their lattices (see the [guide](crate::guide::values)).
 //!
 //! Every feature value lives in a bounded lattice ordered by *permissiveness*: `join` gives the
 //! more permissive of two values, `meet` the more restrictive. Every resolution layer is written
@@ -32,7 +32,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// Self-service access to a menu or dashboard section: `none < read < write` (seed 002).
+/// Self-service access to a menu or dashboard section: `none < read < write` (IP Office).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Access {
@@ -145,7 +145,7 @@ impl ListValue {
         ListValue::Only(items.into_iter().map(Into::into).collect())
     }
 
-    /// Whether `item` is permitted: exact token match, never a prefix or substring (§6.3).
+    /// Whether `item` is permitted: exact token match, never a prefix or substring.
     pub fn contains(&self, item: &str) -> bool {
         match self {
             ListValue::Any => true,
@@ -188,7 +188,7 @@ impl ListValue {
     }
 }
 
-/// The shape of a value in the interchange format (SPEC §11), before it is checked against a
+/// The shape of a value in the interchange format, before it is checked against a
 /// feature's [`Kind`].
 ///
 /// JSON alone cannot say what `"none"` means (an access level or a choice option), so plain
@@ -421,7 +421,7 @@ impl PartialOrd for Value {
     }
 }
 
-/// The kind of a feature: which values it takes and how they are ordered (SPEC §3.1).
+/// The kind of a feature: which values it takes and how they are ordered.
 ///
 /// A kind carries its own domain (limit bounds, choice options, list universe), so it alone
 /// knows its bottom and top.
@@ -455,7 +455,7 @@ pub enum Kind {
         /// At most this many entries.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         max_entries: Option<u32>,
-        /// At most this many characters when the entries are joined with `;` (seed 002's
+        /// At most this many characters when the entries are joined with `;` (IP Office's
         /// 127-character replay list).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         max_chars: Option<u32>,
@@ -579,7 +579,7 @@ impl Kind {
         }
     }
 
-    /// The value of a feature that is not in effect (§3.1): bottom, except for a restriction
+    /// The value of a feature that is not in effect: bottom, except for a restriction
     /// toggle, whose off value is `false` (the restriction does not apply).
     pub fn off(&self) -> Value {
         match self {

@@ -275,7 +275,7 @@ pub struct CatalogDef {
     pub id: String,
     /// The features, in catalog order.
     pub features: Vec<FeatureDef>,
-    /// The self-service gate (§3.6): the key of a toggle, or explicitly none (`null`).
+    /// The self-service gate: the key of a toggle, or explicitly none (`null`).
     /// Absent (`None`) is refused by [`build`](CatalogDef::build).
     #[serde(
         default,

@@ -21,6 +21,28 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! A wrong kind does not compile: this is the example above with a limit read as a `bool`.
+//!
+//! ```compile_fail,E0308
+//! # use pbx_entitlements::{keys, model::{Plan, Tenant, User}, validate, Resolver};
+//! # let mut tenant = Tenant::new("acme", Plan::all("business"));
+//! # tenant.users.push(User::new("alice"));
+//! # let index = validate(&tenant).unwrap();
+//! # let alice = Resolver::new(&index).user("alice").unwrap();
+//! let channels: bool = alice.get(keys::MAX_CHANNELS);
+//! ```
+//!
+//! Nor does a misspelled key:
+//!
+//! ```compile_fail,E0425
+//! # use pbx_entitlements::{keys, model::{Plan, Tenant, User}, validate, Resolver};
+//! # let mut tenant = Tenant::new("acme", Plan::all("business"));
+//! # tenant.users.push(User::new("alice"));
+//! # let index = validate(&tenant).unwrap();
+//! # let alice = Resolver::new(&index).user("alice").unwrap();
+//! let own_logs = alice.get(keys::ONLY_OWN_LOGZ);
+//! ```
+//!
 //! A vendor catalog can declare its own typed keys with [`Key::new`]. Read against a catalog
 //! that lacks the feature, or has it with another kind, a typed key answers the kind's most
 //! restrictive value (off, restricting, `none`, `0`, no option, the empty list): never a

@@ -1,4 +1,4 @@
-//! The catalog: the vocabulary of features a product knows (SPEC §2, Appendix A).
+//! The catalog: the vocabulary of features a product knows ([guide](crate::guide::catalog)).
 //!
 //! A [`Catalog`] is built once — from [`Catalog::standard`], a [`CatalogBuilder`], or serde — and
 //! checked as it is built: keys are unique, defaults fit their kinds, requirements point at known
@@ -66,7 +66,7 @@ impl fmt::Display for FeatureId {
     }
 }
 
-/// How the values of several templates for one feature combine (SPEC §3.2, layer 3).
+/// How the values of several templates for one feature combine (layer 3 of [resolution](crate::guide::concepts)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -106,7 +106,7 @@ impl Condition {
     }
 }
 
-/// A feature's dependency on another feature (SPEC §3.2, layer 7).
+/// A feature's dependency on another feature (layer 7 of [resolution](crate::guide::concepts)).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Requirement {
     /// The feature that must be in effect.
@@ -154,11 +154,11 @@ impl Feature {
     pub fn device(&self) -> &DeviceConstraint {
         &self.device
     }
-    /// Whether users may lower it themselves (§3.6).
+    /// Whether users may lower it themselves.
     pub fn adjustable(&self) -> bool {
         self.adjustable
     }
-    /// Whether the plan may sell it by the seat (§5).
+    /// Whether the plan may sell it by the seat.
     pub fn seats(&self) -> bool {
         self.seats
     }
@@ -231,13 +231,13 @@ impl Catalog {
             .map(|(i, f)| (FeatureId(i as u16), f))
     }
 
-    /// The feature that lets a user change their own settings (§3.6), if the catalog has one.
+    /// The feature that lets a user change their own settings, if the catalog has one.
     pub fn self_service_gate(&self) -> Option<FeatureId> {
         self.self_service_gate
     }
 
     /// Every feature, each after the features it requires: the order in which requirements
-    /// are evaluated (§3.2, layer 7).
+    /// are evaluated (layer 7).
     pub fn requirement_order(&self) -> &[FeatureId] {
         &self.requirement_order
     }

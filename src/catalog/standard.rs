@@ -1,4 +1,4 @@
-//! `Catalog::standard()`: the ready catalog of SPEC Appendix A, covering every feature named in
+//! `Catalog::standard()`: the ready catalog, covering every feature named in
 //! the five source systems. Keys are stable API.
 
 use std::sync::{Arc, LazyLock};
@@ -8,8 +8,8 @@ use crate::device::Platforms;
 
 /// Built once; shared by every tenant that names it.
 static STANDARD: LazyLock<Arc<Catalog>> = LazyLock::new(|| {
-    // The definition below is a constant of this crate, checked row by row against SPEC
-    // Appendix A by `tests/standard_catalog.rs`; a failure here is a bug in the crate, never
+    // The definition below is a constant of this crate, checked row by row against the
+    // product's feature table by `tests/standard_catalog.rs`; a failure here is a bug in the crate, never
     // a consequence of user input.
     #[allow(clippy::expect_used)]
     let catalog = standard_def()
@@ -25,7 +25,7 @@ pub(super) fn shared() -> &'static Arc<Catalog> {
 }
 
 impl Catalog {
-    /// The standard catalog of SPEC Appendix A: editions and modules, tenant switches,
+    /// The standard catalog (every feature is listed in the [guide](crate::guide::catalog)): editions and modules, tenant switches,
     /// user-portal menus, recording and monitoring rights, call handling, dial rights and
     /// dashboard access, with `edit_settings` as the self-service gate.
     ///
@@ -59,22 +59,22 @@ fn standard_def() -> CatalogBuilder {
             .describe(format!("User portal menu: {what}"))
     };
     Catalog::builder(STANDARD_ID)
-        // Editions and modules (seed 000), sold by the seat.
+        // Editions and modules (IPVoice), sold by the seat.
         .feature(F::toggle("edition_business").seats().describe("Business edition of the apps"))
         .feature(F::toggle("edition_ios").seats().platforms(Platforms::IOS).describe("iOS edition"))
         .feature(F::toggle("edition_android").seats().platforms(Platforms::ANDROID).describe("Android edition"))
         .feature(F::toggle("edition_desktop").seats().platforms(Platforms::DESKTOP).describe("Desktop edition"))
         .feature(F::toggle("module_crm").seats().describe("CRM module"))
-        // Tenant-wide switches (seed 000).
+        // Tenant-wide switches (IPVoice).
         .feature(F::toggle("chat").adjustable().platforms(not_desk_phone).describe("Chat"))
         .feature(F::toggle("access_codes").describe("Access codes"))
         .feature(F::toggle("do_not_disturb").adjustable().describe("Do not disturb"))
         .feature(F::toggle("voicemail").adjustable().describe("Voicemail"))
         .feature(F::toggle("agent_pause").describe("Agent pause"))
-        // Client access (seed 001).
+        // Client access (MiVoice).
         .feature(F::toggle("website_login").describe("Log in to the website"))
         .feature(F::toggle("phone_manager").describe("Connect a Phone Manager client"))
-        // User portal (seed 002).
+        // User portal (IP Office).
         .feature(F::toggle("user_portal").describe("User portal"))
         .feature(F::toggle("enduser_wizard").requires("user_portal").describe("Run the end-user wizard at first login"))
         .feature(
@@ -87,7 +87,7 @@ fn standard_def() -> CatalogBuilder {
         .feature(portal_menu("menu_personal_directory", "personal directory"))
         .feature(portal_menu("menu_button_programming", "button programming"))
         .feature(portal_menu("menu_download_applications", "download applications"))
-        // Recordings (seeds 002, 003).
+        // Recordings (IP Office, Ringover).
         .feature(F::choice("recordings_replay", &["none", "own", "all"]).describe("Replay recordings: none, own or all"))
         .feature(
             F::list("recordings_replay_groups")
@@ -107,7 +107,7 @@ fn standard_def() -> CatalogBuilder {
         )
         .feature(F::toggle("recordings_delete").describe("Delete recordings (never implied by replay or download)"))
         .feature(F::toggle("call_reporting").requires("user_portal").describe("Historical call reporting"))
-        // Software customisation (seed 003).
+        // Software customisation (Ringover).
         .feature(F::restriction("only_own_logs").describe("Only show the user's own logs"))
         .feature(F::toggle("sip_account").describe("Connect a SIP phone"))
         .feature(F::toggle("business_hours").describe("Set own business hours"))
@@ -120,7 +120,7 @@ fn standard_def() -> CatalogBuilder {
         .feature(F::toggle("power_dialer").adjustable().describe("Power dialer"))
         .feature(F::toggle("contacts").describe("Contacts tab"))
         .feature(F::toggle("one_way_sms").requires("sms").describe("One-way SMS on behalf of the brand"))
-        // Calls (seed 003).
+        // Calls (Ringover).
         .feature(F::toggle("show_waiting_list").describe("Show the waiting list"))
         .feature(
             F::toggle("pick_up_waiting_calls")
@@ -146,7 +146,7 @@ fn standard_def() -> CatalogBuilder {
         .feature(F::toggle("special_numbers").describe("Call special and premium numbers"))
         .feature(F::toggle("international_calls").requires("calls").describe("Call international destinations"))
         .feature(F::limit("max_channels", 0, 100).default(1).describe("Simultaneous calls"))
-        // Caller ID and add-ons (seed 003).
+        // Caller ID and add-ons (Ringover).
         .feature(F::toggle("edit_caller_id").describe("Choose the caller ID"))
         .feature(
             F::choice("caller_id_mode", &["fixed", "assigned_ivr", "selected", "all"])
@@ -155,7 +155,7 @@ fn standard_def() -> CatalogBuilder {
         .feature(F::list("caller_id_numbers").describe("Numbers offered when caller_id_mode is selected"))
         .feature(F::toggle("local_presence").describe("Use a local-presence number"))
         .feature(F::toggle("voicemail_drop").requires("voicemail").describe("Drop a pre-recorded voicemail"))
-        // Recording and monitoring (seeds 003, 004).
+        // Recording and monitoring (Ringover, SIMtrix).
         .feature(F::toggle("can_be_listened").describe("Supervisors may listen to this user's calls"))
         .feature(F::toggle("listen_live").describe("Double listen and whisper (supervisor)"))
         .feature(
@@ -174,14 +174,14 @@ fn standard_def() -> CatalogBuilder {
         )
         .feature(F::restriction("notify_when_recording").describe("Announce recording to the caller"))
         .feature(F::limit("recording_percentage", 0, 100).default(100).describe("Percentage of calls recorded"))
-        // Dashboard access (seed 003).
+        // Dashboard access (Ringover).
         .feature(F::access("dashboard_activities").describe("Dashboard: activities"))
         .feature(F::access("dashboard_logs").describe("Dashboard: logs"))
         .feature(F::access("dashboard_statistics").describe("Dashboard: statistics"))
         .feature(F::access("dashboard_ivr").describe("Dashboard: IVR"))
         .feature(F::access("dashboard_billing").describe("Dashboard: billing"))
         .feature(F::access("user_management").describe("Manage users (delegated administration)"))
-        // Feature sets and dial rights (seed 004).
+        // Feature sets and dial rights (SIMtrix).
         .feature(F::toggle("calls").describe("Make and receive calls"))
         .feature(F::toggle("sms").describe("Send and receive SMS"))
         .feature(F::toggle("crm_overlay").adjustable().platforms(Platforms::ANDROID).describe("CRM overlay during calls"))

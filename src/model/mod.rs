@@ -1,4 +1,4 @@
-//! The plain model (SPEC §2) in the JSON interchange format of SPEC §11.
+//! The plain model in the [JSON interchange format](crate::guide::json).
 //!
 //! These are the types a backend fills from its own database or files. They hold values in
 //! their interchange shape ([`RawValue`]); [`validate`](crate::validate()) checks them against the
@@ -43,7 +43,7 @@ pub type Values = IndexMap<String, RawValue>;
 /// The schema version this crate reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// One customer organisation: one interchange document (SPEC §11).
+/// One customer organisation: one interchange document (see the [guide](crate::guide::json)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -269,7 +269,7 @@ pub enum NumberKind {
 
 named_enum!(NumberKind, "number kind", [Standard => "standard", Ivr => "ivr"]);
 
-/// One of the tenant's telephone numbers (caller IDs, seed 003).
+/// One of the tenant's telephone numbers (caller IDs, Ringover).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]

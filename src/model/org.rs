@@ -1,11 +1,11 @@
-//! Tenant policy, templates, departments, roles and groups (SPEC §2, §3.3, §9).
+//! Tenant policy, templates, departments, roles and groups (see the [guide](crate::guide::concepts)).
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::{DepartmentId, GroupId, RoleId, TemplateId, UserId, Values};
 use crate::value::RawValue;
 
-/// A tenant-wide value for one feature, optionally locked (§3.3).
+/// A tenant-wide value for one feature, optionally locked.
 ///
 /// A locked entry binds every lower layer: templates, overrides and the user's own preference.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -141,7 +141,7 @@ pub struct Role {
     /// Priority for `Ranked` features: lower wins.
     #[serde(default)]
     pub rank: i32,
-    /// Whom holders of this role may administer (§9).
+    /// Whom holders of this role may administer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub administers: Option<AdminScope>,
 }
@@ -176,7 +176,7 @@ impl Role {
     }
 }
 
-/// The reach of a role's delegated administration (§9).
+/// The reach of a role's delegated administration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AdminScope {
@@ -206,7 +206,7 @@ impl<'de> Deserialize<'de> for AdminScope {
     }
 }
 
-/// A hunt group, queue or team; recording rights can name it (replay for groups, §6.3).
+/// A hunt group, queue or team; recording rights can name it (replay for groups).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]

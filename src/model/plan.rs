@@ -1,4 +1,4 @@
-//! What the tenant bought (SPEC §2, §3.2 layer 5, §5).
+//! What the tenant bought (layer 5 of [resolution](crate::guide::concepts)).
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -7,7 +7,7 @@ use super::PlanId;
 
 /// What a tenant bought: available features, maxima, seat counts.
 ///
-/// The plan binds rights only: it never removes a restriction toggle (§3.1).
+/// The plan binds rights only: it never removes a restriction toggle.
 ///
 /// ```
 /// use pbx_entitlements::model::Plan;
@@ -53,7 +53,7 @@ pub struct Plan {
         deserialize_with = "crate::model::unique_keys"
     )]
     pub seats: IndexMap<String, u32>,
-    /// Whether seat counts are enforced at resolution (§5). Enforcement is not applied by this
+    /// Whether seat counts are enforced at resolution. Enforcement is not applied by this
     /// version of the crate, so validation refuses `true` rather than over-grant paid features.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub enforce_seats: bool,

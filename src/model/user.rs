@@ -1,4 +1,4 @@
-//! Users, their endpoints and their devices (SPEC §2, §4, §6.1).
+//! Users, their endpoints and their devices (see the [guide](crate::guide::concepts)).
 
 use serde::{Deserialize, Serialize};
 
@@ -35,27 +35,27 @@ pub struct User {
     /// Roles the user holds.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<RoleId>,
-    /// An admin's manual values for this user (§3.2 layer 4).
+    /// An admin's manual values for this user (layer 4).
     #[serde(
         default,
         skip_serializing_if = "indexmap::IndexMap::is_empty",
         deserialize_with = "crate::model::unique_keys"
     )]
     pub overrides: Values,
-    /// The user's own values for user-adjustable features; they can only lower (§3.6).
+    /// The user's own values for user-adjustable features; they can only lower (layer 6).
     #[serde(
         default,
         skip_serializing_if = "indexmap::IndexMap::is_empty",
         deserialize_with = "crate::model::unique_keys"
     )]
     pub preferences: Values,
-    /// Whether template changes no longer reach this user (§3.4).
+    /// Whether template changes no longer reach this user.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub detached: bool,
     /// Extensions and agent ids assigned to the user over time.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub endpoints: Vec<EndpointAssignment>,
-    /// Dynamic-extension (DEE) members that follow the user's primary extension (§6.1).
+    /// Dynamic-extension (DEE) members that follow the user's primary extension.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dee: Vec<String>,
 }
@@ -125,7 +125,7 @@ impl User {
 pub enum EndpointKind {
     /// A telephone extension.
     Extension,
-    /// An agent id (beats the extension for call attribution, §6.2).
+    /// An agent id (beats the extension for call attribution).
     Agent,
 }
 
@@ -192,7 +192,7 @@ impl EndpointAssignment {
     }
 }
 
-/// A registered endpoint app or phone (§4).
+/// A registered endpoint app or phone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]

@@ -1,4 +1,4 @@
-//! Resolution: the effective entitlements of every user (SPEC §3.2, layers 1–7).
+//! Resolution: the effective entitlements of every user (layers 1–7 of the [guide](crate::guide::concepts)).
 //!
 //! For user `u` and feature `f`, in order:
 //! 1. the catalog default;
@@ -8,7 +8,7 @@
 //! 4. an admin override replaces it;
 //! 5. ceilings meet it: the plan (a feature not bought is off, limits, choices and lists are
 //!    capped; restriction toggles are never removed) and the tenant lock (a locked feature keeps
-//!    the policy value; the plan still wins over a lock). Seat counts (§5) are not applied yet;
+//!    the policy value; the plan still wins over a lock). Seat counts are not applied yet;
 //!    validation refuses a plan that asks for their enforcement;
 //! 6. the user's own preference meets it, for user-adjustable, unlocked features while the
 //!    self-service gate is on: it can only lower;
@@ -715,7 +715,7 @@ impl<'i> Resolver<'i> {
         }
 
         // 5. Ceilings: plan and lock. Untouched features already hold their capped base.
-        // Seats (§5) will be applied here, after the plan.
+        // Seats will be applied here, after the plan.
         for &f in touched.iter() {
             if let (Some(p), Some(level)) = (self.features.get(f), levels.get_mut(f)) {
                 *level = cap(p, *level, combos);
@@ -807,7 +807,7 @@ impl<'i> Resolver<'i> {
     }
 }
 
-/// The level (or list handle) of a kind's off value (§3.1).
+/// The level (or list handle) of a kind's off value.
 fn off_level(kind: &Kind) -> i64 {
     match kind {
         Kind::List { .. } => EMPTY_LIST,

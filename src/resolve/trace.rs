@@ -15,7 +15,7 @@ use crate::index::{TenantIndex, UnitIx};
 use crate::model::{DepartmentId, PlanId, RoleId, TemplateId, UserId};
 use crate::value::{Kind, Value};
 
-/// A resolution layer of SPEC §3.2, in pipeline order.
+/// A [resolution layer](crate::guide::concepts), in pipeline order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -124,7 +124,7 @@ pub enum Effect {
     IgnoredNotAdjustable,
     /// Turned the feature off: a requirement is unmet.
     RequirementUnmet,
-    /// Templates do not reach this user: the user is detached (§3.4).
+    /// Templates do not reach this user: the user is detached.
     Detached,
 }
 
