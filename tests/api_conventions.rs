@@ -458,3 +458,27 @@ fn an_inherited_value_is_credited_to_the_template_that_set_it() {
     let replay = index.catalog().feature_id("recordings_replay").unwrap();
     assert_eq!(agent.origin(replay), index.template_ix("portal"));
 }
+
+// ---- Sharing across threads ----
+
+#[test]
+fn the_main_types_can_be_shared_across_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Catalog>();
+    shared::<pbx_entitlements::TenantIndex>();
+    shared::<Resolver<'static>>();
+    shared::<pbx_entitlements::ResolvedTenant<'static>>();
+    shared::<pbx_entitlements::Entitlements>();
+
+    let index = Arc::new(validate(&demo()).unwrap());
+    let resolver = Resolver::shared(Arc::clone(&index));
+    let expected = resolver.user("alice").unwrap();
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..2)
+            .map(|_| s.spawn(|| (0..100).all(|_| resolver.user("alice").unwrap() == expected)))
+            .collect();
+        for worker in workers {
+            assert!(worker.join().unwrap());
+        }
+    });
+}
