@@ -35,11 +35,14 @@
 //! ```
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
+use crate::catalog::Catalog;
 use crate::error::{Path, Problem, Problems, ValidationErrors};
+use crate::index::TenantIndex;
 use crate::model::{Tenant, User, UserId, Values};
 use crate::resolve::Resolver;
-use crate::validate::validate;
+use crate::validate::{validate, validate_against};
 
 /// What a batch operation changed for one user.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -77,116 +80,218 @@ pub struct ChangeReport {
 
 /// Sets `values` as overrides of every listed user, regardless of department (IPVoice's batch
 /// mode). The result is validated; an unknown user, feature or bad value is an error.
+///
+/// # Errors
+///
+/// A listed user the tenant does not have (at `batch.users[i]`), or every problem of the edited
+/// tenant, as [`validate`] reports them. Nothing is changed on error.
 pub fn set_overrides(
     tenant: &Tenant,
     users: &[&str],
     values: &Values,
 ) -> Result<(Tenant, ChangeReport), ValidationErrors> {
-    edit(tenant, users, |user, change| {
-        for (key, value) in values {
-            if user.overrides.get(key) != Some(value) {
-                user.overrides.insert(key.clone(), value.clone());
-                change.overrides_set.push(key.clone());
-            }
-        }
-    })
+    Batch::default().set_overrides(tenant, users, values)
 }
 
 /// Clears the overrides and the detachment of every listed user, so their templates apply
 /// again (IPVoice: "reapply department templates").
+///
+/// # Errors
+///
+/// As for [`set_overrides`].
 pub fn reapply_templates(
     tenant: &Tenant,
     users: &[&str],
 ) -> Result<(Tenant, ChangeReport), ValidationErrors> {
-    edit(tenant, users, |user, change| {
-        change.overrides_cleared = user.overrides.keys().cloned().collect();
-        user.overrides.clear();
-        if user.detached {
-            user.detached = false;
-            change.detached = Some(false);
-        }
-    })
+    Batch::default().reapply_templates(tenant, users)
 }
 
 /// Detaches every listed user from templates. Each user's current template-derived
 /// values are first written as overrides (where the user has none), so detaching changes no
 /// effective value; only later template edits stop reaching the user.
+///
+/// # Errors
+///
+/// Every problem of the tenant before the edit, then as for [`set_overrides`].
 pub fn detach(tenant: &Tenant, users: &[&str]) -> Result<(Tenant, ChangeReport), ValidationErrors> {
-    let index = validate(tenant)?;
-    let resolver = Resolver::new(&index);
-    let catalog = index.catalog();
-    edit(tenant, users, |user, change| {
-        if user.detached {
-            return;
-        }
-        let derived = resolver
-            .template_values(user.id.as_str())
-            .unwrap_or_default();
-        for (id, value) in derived {
-            let Some(feature) = catalog.get(id) else {
-                continue;
-            };
-            if user.overrides.contains_key(feature.key()) {
-                continue;
-            }
-            if let Some(raw) = feature.kind().render(&value) {
-                user.overrides.insert(feature.key().to_owned(), raw);
-                change.overrides_set.push(feature.key().to_owned());
-            }
-        }
-        user.detached = true;
-        change.detached = Some(true);
-    })
+    Batch::default().detach(tenant, users)
 }
 
-/// Applies `change` to each listed user of a copy of `tenant`, then validates the copy.
-fn edit<F>(
-    tenant: &Tenant,
-    users: &[&str],
-    mut apply: F,
-) -> Result<(Tenant, ChangeReport), ValidationErrors>
-where
-    F: FnMut(&mut User, &mut UserChange),
-{
-    let mut problems = Problems::default();
-    let mut next = tenant.clone();
-    let mut position: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, user) in tenant.users.iter().enumerate() {
-        position.entry(user.id.as_str()).or_insert(i);
-    }
-    let mut targets: Vec<(&str, usize)> = Vec::with_capacity(users.len());
-    for (i, id) in users.iter().enumerate() {
-        match position.get(id) {
-            Some(&at) => targets.push((id, at)),
-            None => problems.push(
-                Path::root().field("batch").field("users").at(i),
-                Problem::Unknown {
-                    what: "user",
-                    id: (*id).to_owned(),
-                },
-            ),
-        }
-    }
-    targets.sort_unstable();
-    targets.dedup();
-    problems.finish(())?;
+/// The batch operations, for documents written for a catalog the caller supplies (the free
+/// functions of this module validate against the catalog a document names itself: the standard
+/// one or an embedded one).
+///
+/// ```
+/// use std::sync::Arc;
+/// use pbx_entitlements::{batch::Batch, model::{CatalogSource, Plan, Tenant, User}, Catalog,
+///                        FeatureDef};
+///
+/// let acme = Arc::new(
+///     Catalog::builder("acme-v2")
+///         .feature(FeatureDef::toggle("call_park"))
+///         .without_self_service_gate()
+///         .build()?,
+/// );
+/// let mut tenant = Tenant::new("t", Plan::all("p"))
+///     .with_catalog(CatalogSource::Named("acme-v2".into()));
+/// tenant.users.push(User::new("alice"));
+///
+/// let grant = [("call_park".to_owned(), true.into())].into_iter().collect();
+/// let (tenant, report) = Batch::against(acme).set_overrides(&tenant, &["alice"], &grant)?;
+/// assert_eq!(report.changes[0].overrides_set, ["call_park"]);
+/// assert_eq!(tenant.users[0].overrides["call_park"], true.into());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    /// The catalog to validate against; `None` for the one the document names.
+    catalog: Option<Arc<Catalog>>,
+}
 
-    let mut report = ChangeReport::default();
-    for (id, at) in targets {
-        let Some(user) = next.users.get_mut(at) else {
-            continue;
-        };
-        let mut change = UserChange {
-            user: id.into(),
-            ..UserChange::default()
-        };
-        apply(user, &mut change);
-        change.overrides_set.sort();
-        change.overrides_cleared.sort();
-        if !change.is_empty() {
-            report.changes.push(change);
+impl Batch {
+    /// Batch operations validating against `catalog`, as
+    /// [`validate_against`](crate::validate_against) does.
+    pub fn against(catalog: impl Into<Arc<Catalog>>) -> Batch {
+        Batch {
+            catalog: Some(catalog.into()),
         }
     }
-    validate(&next)?;
-    Ok((next, report))
+
+    /// [`set_overrides`], against this catalog.
+    ///
+    /// # Errors
+    ///
+    /// As for [`set_overrides`].
+    pub fn set_overrides(
+        &self,
+        tenant: &Tenant,
+        users: &[&str],
+        values: &Values,
+    ) -> Result<(Tenant, ChangeReport), ValidationErrors> {
+        self.edit(tenant, users, |user, change| {
+            for (key, value) in values {
+                if user.overrides.get(key) != Some(value) {
+                    user.overrides.insert(key.clone(), value.clone());
+                    change.overrides_set.push(key.clone());
+                }
+            }
+        })
+    }
+
+    /// [`reapply_templates`], against this catalog.
+    ///
+    /// # Errors
+    ///
+    /// As for [`set_overrides`].
+    pub fn reapply_templates(
+        &self,
+        tenant: &Tenant,
+        users: &[&str],
+    ) -> Result<(Tenant, ChangeReport), ValidationErrors> {
+        self.edit(tenant, users, |user, change| {
+            change.overrides_cleared = user.overrides.keys().cloned().collect();
+            user.overrides.clear();
+            if user.detached {
+                user.detached = false;
+                change.detached = Some(false);
+            }
+        })
+    }
+
+    /// [`detach`], against this catalog.
+    ///
+    /// # Errors
+    ///
+    /// As for [`detach`].
+    pub fn detach(
+        &self,
+        tenant: &Tenant,
+        users: &[&str],
+    ) -> Result<(Tenant, ChangeReport), ValidationErrors> {
+        let index = self.validate(tenant)?;
+        let resolver = Resolver::new(&index);
+        let catalog = index.catalog();
+        self.edit(tenant, users, |user, change| {
+            if user.detached {
+                return;
+            }
+            let derived = resolver
+                .template_values(user.id.as_str())
+                .unwrap_or_default();
+            for (id, value) in derived {
+                let Some(feature) = catalog.get(id) else {
+                    continue;
+                };
+                if user.overrides.contains_key(feature.key()) {
+                    continue;
+                }
+                if let Some(raw) = feature.kind().render(&value) {
+                    user.overrides.insert(feature.key().to_owned(), raw);
+                    change.overrides_set.push(feature.key().to_owned());
+                }
+            }
+            user.detached = true;
+            change.detached = Some(true);
+        })
+    }
+
+    fn validate(&self, tenant: &Tenant) -> Result<TenantIndex, ValidationErrors> {
+        match &self.catalog {
+            None => validate(tenant),
+            Some(catalog) => validate_against(tenant, Arc::clone(catalog)),
+        }
+    }
+
+    /// Applies `change` to each listed user of a copy of `tenant`, then validates the copy.
+    fn edit<F>(
+        &self,
+        tenant: &Tenant,
+        users: &[&str],
+        mut apply: F,
+    ) -> Result<(Tenant, ChangeReport), ValidationErrors>
+    where
+        F: FnMut(&mut User, &mut UserChange),
+    {
+        let mut problems = Problems::default();
+        let mut next = tenant.clone();
+        let mut position: BTreeMap<&str, usize> = BTreeMap::new();
+        for (i, user) in tenant.users.iter().enumerate() {
+            position.entry(user.id.as_str()).or_insert(i);
+        }
+        let mut targets: Vec<(&str, usize)> = Vec::with_capacity(users.len());
+        for (i, id) in users.iter().enumerate() {
+            match position.get(id) {
+                Some(&at) => targets.push((id, at)),
+                None => problems.push(
+                    Path::root().field("batch").field("users").at(i),
+                    Problem::Unknown {
+                        what: "user",
+                        id: (*id).to_owned(),
+                    },
+                ),
+            }
+        }
+        targets.sort_unstable();
+        targets.dedup();
+        problems.finish(())?;
+
+        let mut report = ChangeReport::default();
+        for (id, at) in targets {
+            let Some(user) = next.users.get_mut(at) else {
+                continue;
+            };
+            let mut change = UserChange {
+                user: id.into(),
+                ..UserChange::default()
+            };
+            apply(user, &mut change);
+            change.overrides_set.sort();
+            change.overrides_cleared.sort();
+            if !change.is_empty() {
+                report.changes.push(change);
+            }
+        }
+        self.validate(&next)?;
+        Ok((next, report))
+    }
 }

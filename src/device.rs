@@ -216,6 +216,11 @@ pub enum Unsupported {
 
 impl DeviceConstraint {
     /// Whether a device on `platform` running `version` supports the feature, and if not, why.
+    ///
+    /// # Errors
+    ///
+    /// [`Unsupported::Platform`] if the platform is not in the set, else
+    /// [`Unsupported::Version`] if the app is older than the minimum version.
     pub fn check(&self, platform: Platform, version: AppVersion) -> Result<(), Unsupported> {
         if !self.platforms.supports(platform) {
             return Err(Unsupported::Platform);

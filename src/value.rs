@@ -626,6 +626,12 @@ impl Kind {
     ///     Err(ValueError::OutOfBounds { .. })
     /// ));
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`ValueError`] saying why the value does not fit: the wrong JSON shape, a limit
+    /// outside the bounds, an unknown option, a list entry outside the closed universe, empty
+    /// or holding `;`, or a list past its size bounds. The caller adds the path.
     pub fn parse(&self, raw: &RawValue) -> Result<Value, ValueError> {
         let mismatch = || ValueError::KindMismatch {
             expected: self.expected_shape(),

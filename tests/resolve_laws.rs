@@ -164,8 +164,7 @@ fn locked_tenant() -> impl Strategy<Value = Tenant> {
     (mixed_plan_tenant(), valid_values(4)).prop_map(|(mut t, locks)| {
         for (key, value) in locks {
             t.policy.insert(key, {
-                let mut v = PolicyEntry::new(false);
-                v.value = value;
+                let mut v = PolicyEntry::new(value);
                 v.locked = true;
                 v
             });
@@ -203,15 +202,13 @@ fn with_extra_department(
 ) -> Tenant {
     let mut t = t.clone();
     t.templates.push({
-        let mut v = Template::new("");
-        v.id = "extra".into();
+        let mut v = Template::new("extra");
         v.parent = None;
         v.values = values;
         v
     });
     t.departments.push({
-        let mut v = Department::new("");
-        v.id = department.into();
+        let mut v = Department::new(department);
         v.template = Some("extra".into());
         v.rank = rank;
         v

@@ -160,7 +160,7 @@ proptest! {
     ) {
         let mut t = t;
         if t.templates.is_empty() {
-            t.templates.push({ let mut v = Template::new(""); v.id = "loop".into(); v.parent = None; v.values = Default::default(); v });
+            t.templates.push(Template::new("loop"));
         }
         let i = at.index(t.templates.len());
         let target = t.templates[i].id.clone();
@@ -198,7 +198,7 @@ proptest! {
     ) {
         let mut t = t;
         if t.devices.is_empty() {
-            t.devices.push({ let mut v = Device::new("", "", Platform::Android, ""); v.id = "devx".into(); v.owner = "nobody".into(); v.platform = Platform::Ios; v.app_id = String::new(); v.version = "6.4.0".into(); v.last_seen = None; v });
+            t.devices.push(Device::new("devx", "nobody", Platform::Ios, "6.4.0"));
         }
         let d = ix.index(t.devices.len());
         t.devices[d].owner = "nobody".into();
@@ -228,7 +228,7 @@ proptest! {
         let a = ia.index(t.users.len());
         let b = (a + 1 + ib.index(t.users.len() - 1)) % t.users.len();
         if t.users[a].endpoints.is_empty() {
-            t.users[a].endpoints.push({ let mut v = EndpointAssignment::extension(""); v.kind = EndpointKind::Extension; v.id = "999".into(); v.primary = false; v.from = 0; v.to = None; v });
+            t.users[a].endpoints.push(EndpointAssignment::extension("999"));
         }
         let held = t.users[a].endpoints[ie.index(t.users[a].endpoints.len())].clone();
         let mut overlapping = held.clone();
@@ -301,7 +301,11 @@ proptest! {
             let mut user = User::new(format!("u{u}"));
             user.endpoints = endpoints
                 .into_iter()
-                .map(|(kind, id, from, to)| { let mut v = EndpointAssignment::extension(""); v.kind = kind; v.id = id.into(); v.primary = false; v.from = from; v.to = to; v })
+                .map(|(kind, id, from, to)| {
+                    let mut e = EndpointAssignment::new(kind, id).since(from);
+                    e.to = to;
+                    e
+                })
                 .collect();
             tenant.users.push(user);
         }

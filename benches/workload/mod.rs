@@ -11,8 +11,7 @@
 use pbx_entitlements::Platform;
 use pbx_entitlements::RawValue;
 use pbx_entitlements::model::{
-    Department, Device, EndpointAssignment, EndpointKind, Plan, PolicyEntry, Role, Template,
-    Tenant, User,
+    Department, Device, EndpointAssignment, Plan, PolicyEntry, Role, Template, Tenant, User,
 };
 
 /// The sizes of a generated tenant.
@@ -176,56 +175,40 @@ pub fn tenant(shape: Shape, seed: u64) -> Tenant {
         ("edit_settings", true, false),
         ("voicemail", true, false),
     ] {
-        tenant.policy.insert(key.into(), {
-            let mut v = PolicyEntry::new(false);
-            v.value = RawValue::Bool(value);
-            v.locked = locked;
-            v
-        });
+        let entry = if locked {
+            PolicyEntry::locked(value)
+        } else {
+            PolicyEntry::new(value)
+        };
+        tenant.policy.insert(key.into(), entry);
     }
 
     // A shared base template, one per department and one per role; half extend the base.
-    tenant.templates.push({
-        let mut v = Template::new("");
-        v.id = "base".into();
-        v.parent = None;
-        v.values = values(&mut rng, &pool, 6);
-        v
-    });
+    let mut base = Template::new("base");
+    base.values = values(&mut rng, &pool, 6);
+    tenant.templates.push(base);
     for d in 0..shape.departments {
         let n = rng.between(3, 10);
-        tenant.templates.push({
-            let mut v = Template::new("");
-            v.id = format!("dept-{d:03}").into();
-            v.parent = rng.chance(50).then(|| "base".into());
-            v.values = values(&mut rng, &pool, n);
-            v
-        });
-        tenant.departments.push({
-            let mut v = Department::new("");
-            v.id = format!("d{d:03}").into();
-            v.template = Some(format!("dept-{d:03}").into());
-            v.rank = rng.below(100) as i32;
-            v
-        });
+        let mut template = Template::new(format!("dept-{d:03}"));
+        template.parent = rng.chance(50).then(|| "base".into());
+        template.values = values(&mut rng, &pool, n);
+        tenant.templates.push(template);
+        tenant.departments.push(
+            Department::new(format!("d{d:03}"))
+                .with_template(format!("dept-{d:03}"))
+                .with_rank(rng.below(100) as i32),
+        );
     }
     for r in 0..shape.roles {
         let n = rng.between(2, 6);
-        tenant.templates.push({
-            let mut v = Template::new("");
-            v.id = format!("role-{r:02}").into();
-            v.parent = None;
-            v.values = values(&mut rng, &pool, n);
-            v
-        });
-        tenant.roles.push({
-            let mut v = Role::new("");
-            v.id = format!("r{r:02}").into();
-            v.template = Some(format!("role-{r:02}").into());
-            v.rank = rng.below(100) as i32;
-            v.administers = None;
-            v
-        });
+        let mut template = Template::new(format!("role-{r:02}"));
+        template.values = values(&mut rng, &pool, n);
+        tenant.templates.push(template);
+        tenant.roles.push(
+            Role::new(format!("r{r:02}"))
+                .with_template(format!("role-{r:02}"))
+                .with_rank(rng.below(100) as i32),
+        );
     }
 
     let platforms = [
@@ -255,26 +238,21 @@ pub fn tenant(shape: Shape, seed: u64) -> Tenant {
                     .insert((*rng.pick(PREFERENCES)).to_owned(), RawValue::Bool(false));
             }
         }
-        user.endpoints.push({
-            let mut v = EndpointAssignment::extension("");
-            v.kind = EndpointKind::Extension;
-            v.id = format!("{}", 100_000 + u);
-            v.primary = true;
-            v.from = 0;
-            v.to = None;
-            v
-        });
+        user.endpoints
+            .push(EndpointAssignment::extension(format!("{}", 100_000 + u)).primary());
         for k in 0..shape.devices_per_user {
-            tenant.devices.push({
-                let mut v = Device::new("", "", Platform::Android, "");
-                v.id = format!("dev-{u:06}-{k}").into();
-                v.owner = user.id.clone();
-                v.platform = *rng.pick(&platforms);
-                v.app_id = "com.example.voice".into();
-                v.version = format!("6.{}.{}", rng.below(6), rng.below(10));
-                v.last_seen = Some(1_763_000_000 + rng.below(1_000_000) as i64);
-                v
-            });
+            let platform = *rng.pick(&platforms);
+            let version = format!("6.{}.{}", rng.below(6), rng.below(10));
+            tenant.devices.push(
+                Device::new(
+                    format!("dev-{u:06}-{k}"),
+                    user.id.clone(),
+                    platform,
+                    version,
+                )
+                .with_app_id("com.example.voice")
+                .with_last_seen(1_763_000_000 + rng.below(1_000_000) as i64),
+            );
         }
         tenant.users.push(user);
     }

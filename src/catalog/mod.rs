@@ -183,7 +183,7 @@ pub struct Catalog {
 
 impl Catalog {
     /// A builder for a vendor's own catalog with this id (`acme-v2`): the id tenant documents
-    /// name in their `catalog` field.
+    /// name in their `catalog` field. See the [module](crate::catalog) for an example.
     pub fn builder(id: impl Into<String>) -> CatalogBuilder {
         CatalogBuilder::new(id)
     }

@@ -95,7 +95,20 @@ pub struct Tenant {
 }
 
 impl Tenant {
-    /// An empty tenant on the standard catalog with a plan that makes every feature available.
+    /// An empty tenant on the standard catalog with this plan. Its collections are public
+    /// fields: push templates, departments, roles, groups, users and devices onto them.
+    ///
+    /// ```
+    /// use pbx_entitlements::model::{Department, Plan, PolicyEntry, Template, Tenant, User};
+    /// use pbx_entitlements::validate;
+    ///
+    /// let mut tenant = Tenant::new("acme", Plan::only("starter", ["calls", "voicemail"]));
+    /// tenant.policy.insert("voicemail".into(), PolicyEntry::locked(false));
+    /// tenant.templates.push(Template::new("sales").with_value("calls", true));
+    /// tenant.departments.push(Department::new("sales").with_template("sales"));
+    /// tenant.users.push(User::new("alice").with_department("sales"));
+    /// assert!(validate(&tenant).is_ok());
+    /// ```
     pub fn new(id: impl Into<TenantId>, plan: Plan) -> Tenant {
         Tenant {
             version: SCHEMA_VERSION,

@@ -170,7 +170,19 @@ impl Scratch {
 }
 
 impl<'i> Resolver<'i> {
-    /// Prepares resolution of `index`: everything that does not depend on the user.
+    /// Prepares resolution of `index`: everything that does not depend on the user. Build one
+    /// per index and keep it; resolving a user then costs a few hundred nanoseconds.
+    ///
+    /// ```
+    /// use pbx_entitlements::{keys, model::{Plan, Tenant, User}, validate, Resolver};
+    ///
+    /// let mut tenant = Tenant::new("acme", Plan::all("business"));
+    /// tenant.users.push(User::new("alice").with_override("voicemail", true));
+    /// let index = validate(&tenant)?;
+    /// let resolver = Resolver::new(&index);
+    /// assert!(resolver.user("alice")?.get(keys::VOICEMAIL));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(index: &'i TenantIndex) -> Resolver<'i> {
         Resolver::prepare(IndexRef::Borrowed(index))
     }
@@ -368,7 +380,26 @@ impl<'i> Resolver<'i> {
             .ok_or_else(|| LookupError::UnknownUser(user.describe()))
     }
 
-    /// The effective entitlements of every user, in user-id order.
+    /// The effective entitlements of every user, in user-id order, packed in one allocation.
+    ///
+    /// ```
+    /// use pbx_entitlements::{keys, model::{Plan, Tenant, User}, validate, Resolver};
+    ///
+    /// let mut tenant = Tenant::new("acme", Plan::all("business"));
+    /// tenant.users.push(User::new("bob"));
+    /// tenant.users.push(User::new("alice").with_override("max_channels", 4));
+    /// let index = validate(&tenant)?;
+    /// let everyone = Resolver::new(&index).tenant();
+    ///
+    /// let channels: Vec<(&str, i64)> = everyone
+    ///     .iter()
+    ///     .map(|(id, e)| (id.as_str(), e.get(keys::MAX_CHANNELS)))
+    ///     .collect();
+    /// assert_eq!(channels, [("alice", 4), ("bob", 1)]);
+    /// let json = serde_json::to_value(&everyone)?;
+    /// assert_eq!(json["alice"]["max_channels"], 4);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn tenant(&self) -> ResolvedTenant<'i> {
         let index = self.index.clone();
         let users = &self.index.ranges;

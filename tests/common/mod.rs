@@ -179,8 +179,7 @@ pub fn valid_policy() -> BoxedStrategy<IndexMap<String, PolicyEntry>> {
                 .map(|k| {
                     (raw_value_for(k), any::<bool>()).prop_map(move |(value, locked)| {
                         (k.to_owned(), {
-                            let mut v = PolicyEntry::new(false);
-                            v.value = value;
+                            let mut v = PolicyEntry::new(value);
                             v.locked = locked;
                             v
                         })
@@ -269,8 +268,7 @@ fn valid_templates(ids: Vec<&'static str>) -> BoxedStrategy<Vec<Template>> {
             // Only templates generated earlier can be parents: no cycles.
             let parent = opt_ref(&ids[..i]);
             (parent, valid_values(3)).prop_map(move |(parent, values)| {
-                let mut v = Template::new("");
-                v.id = id.into();
+                let mut v = Template::new(id);
                 v.parent = parent.map(Into::into);
                 v.values = values;
                 v
@@ -287,8 +285,7 @@ fn valid_departments(
     ids.into_iter()
         .map(|id| {
             (opt_ref(&templates), -5i32..=20).prop_map(move |(template, rank)| {
-                let mut v = Department::new("");
-                v.id = id.into();
+                let mut v = Department::new(id);
                 v.template = template.map(Into::into);
                 v.rank = rank;
                 v
@@ -314,8 +311,7 @@ fn valid_roles(
             ];
             (opt_ref(&templates), -5i32..=20, administers).prop_map(
                 move |(template, rank, administers)| {
-                    let mut v = Role::new("");
-                    v.id = id.into();
+                    let mut v = Role::new(id);
                     v.template = template.map(Into::into);
                     v.rank = rank;
                     v.administers = administers;
@@ -332,8 +328,7 @@ fn valid_groups(ids: Vec<&'static str>, users: Vec<&'static str>) -> BoxedStrate
         .enumerate()
         .map(|(i, id)| {
             (any::<bool>(), refs(&users, 3)).prop_map(move |(numbered, members)| {
-                let mut v = Group::new("");
-                v.id = id.into();
+                let mut v = Group::new(id);
                 v.number = numbered.then(|| format!("60{i}"));
                 v.members = members.into_iter().map(Into::into).collect();
                 v
@@ -353,20 +348,13 @@ fn valid_endpoints(i: usize) -> BoxedStrategy<Vec<EndpointAssignment>> {
     )
         .prop_map(move |(agent, desk)| {
             let mut endpoints = vec![{
-                let mut v = EndpointAssignment::extension("");
-                v.kind = EndpointKind::Extension;
-                v.id = primary_extension(i);
+                let mut v = EndpointAssignment::new(EndpointKind::Extension, primary_extension(i));
                 v.primary = true;
-                v.from = 0;
-                v.to = None;
                 v
             }];
             if let Some((from, len, open)) = agent {
                 endpoints.push({
-                    let mut v = EndpointAssignment::extension("");
-                    v.kind = EndpointKind::Agent;
-                    v.id = agent_id(i);
-                    v.primary = false;
+                    let mut v = EndpointAssignment::new(EndpointKind::Agent, agent_id(i));
                     v.from = from;
                     v.to = (!open).then_some(from + len);
                     v
@@ -376,10 +364,7 @@ fn valid_endpoints(i: usize) -> BoxedStrategy<Vec<EndpointAssignment>> {
                 // Stays inside [slot, slot + HOT_DESK_SLOT).
                 let len = len.min(HOT_DESK_SLOT - start);
                 endpoints.push({
-                    let mut v = EndpointAssignment::extension("");
-                    v.kind = EndpointKind::Extension;
-                    v.id = HOT_DESK.into();
-                    v.primary = false;
+                    let mut v = EndpointAssignment::new(EndpointKind::Extension, HOT_DESK);
                     v.from = slot + start;
                     v.to = Some(slot + start + len);
                     v
@@ -420,8 +405,7 @@ fn valid_users(
                         dee,
                     )| {
                         {
-                            let mut v = User::new("");
-                            v.id = id.into();
+                            let mut v = User::new(id);
                             v.name = named.then(|| id.to_uppercase());
                             v.departments = departments.into_iter().map(Into::into).collect();
                             v.roles = roles.into_iter().map(Into::into).collect();
@@ -461,10 +445,7 @@ fn valid_devices(users: Vec<&'static str>) -> BoxedStrategy<Vec<Device>> {
             .into_iter()
             .enumerate()
             .map(|(j, (owner, platform, version, last_seen))| {
-                let mut v = Device::new("", "", Platform::Android, "");
-                v.id = format!("dev{j}").into();
-                v.owner = owner.into();
-                v.platform = platform;
+                let mut v = Device::new(format!("dev{j}"), owner, platform, "");
                 v.app_id = "com.example.voice".into();
                 v.version = version.into();
                 v.last_seen = last_seen;
@@ -482,8 +463,7 @@ fn valid_numbers(users: Vec<&'static str>) -> BoxedStrategy<Vec<Number>> {
                 .into_iter()
                 .enumerate()
                 .map(|(j, (ivr, members))| {
-                    let mut v = Number::new("");
-                    v.number = format!("+4822123000{j}");
+                    let mut v = Number::new(format!("+4822123000{j}"));
                     v.kind = if ivr {
                         NumberKind::Ivr
                     } else {
@@ -751,9 +731,7 @@ pub fn arb_endpoint() -> BoxedStrategy<EndpointAssignment> {
         option::of(arb_time()),
     )
         .prop_map(|(kind, id, primary, from, to)| {
-            let mut v = EndpointAssignment::extension("");
-            v.kind = kind;
-            v.id = id.into();
+            let mut v = EndpointAssignment::new(kind, id);
             v.primary = primary;
             v.from = from;
             v.to = to;
@@ -807,8 +785,7 @@ fn arb_plan() -> BoxedStrategy<Plan> {
     )
         .prop_map(
             |(id, features, limits, choices, lists, seats, enforce_seats)| {
-                let mut v = Plan::all("");
-                v.id = id.into();
+                let mut v = Plan::all(id);
                 v.features = features;
                 v.limits = limits.into_iter().collect();
                 v.choices = choices.into_iter().collect();
@@ -975,8 +952,7 @@ pub fn broken_catalog_def() -> BoxedStrategy<CatalogDef> {
 fn arb_template() -> BoxedStrategy<Template> {
     (arb_id(), option::of(arb_id()), arb_values())
         .prop_map(|(id, parent, values)| {
-            let mut v = Template::new("");
-            v.id = id.into();
+            let mut v = Template::new(id);
             v.parent = parent.map(Into::into);
             v.values = values;
             v
@@ -987,8 +963,7 @@ fn arb_template() -> BoxedStrategy<Template> {
 fn arb_department() -> BoxedStrategy<Department> {
     (arb_id(), option::of(arb_id()), any::<i32>())
         .prop_map(|(id, template, rank)| {
-            let mut v = Department::new("");
-            v.id = id.into();
+            let mut v = Department::new(id);
             v.template = template.map(Into::into);
             v.rank = rank;
             v
@@ -1003,8 +978,7 @@ fn arb_role() -> BoxedStrategy<Role> {
     ]);
     (arb_id(), option::of(arb_id()), any::<i32>(), administers)
         .prop_map(|(id, template, rank, administers)| {
-            let mut v = Role::new("");
-            v.id = id.into();
+            let mut v = Role::new(id);
             v.template = template.map(Into::into);
             v.rank = rank;
             v.administers = administers;
@@ -1016,8 +990,7 @@ fn arb_role() -> BoxedStrategy<Role> {
 fn arb_group() -> BoxedStrategy<Group> {
     (arb_id(), option::of(arb_number()), vec(arb_id(), 0..=3))
         .prop_map(|(id, number, members)| {
-            let mut v = Group::new("");
-            v.id = id.into();
+            let mut v = Group::new(id);
             v.number = number;
             v.members = members.into_iter().map(Into::into).collect();
             v
@@ -1038,9 +1011,7 @@ fn arb_user() -> BoxedStrategy<User> {
     )
         .prop_map(
             |(id, departments, roles, overrides, preferences, detached, endpoints, dee)| {
-                let mut v = User::new("");
-                v.id = id.into();
-                v.name = None;
+                let mut v = User::new(id);
                 v.departments = departments.into_iter().map(Into::into).collect();
                 v.roles = roles.into_iter().map(Into::into).collect();
                 v.overrides = overrides;
@@ -1063,11 +1034,7 @@ fn arb_device() -> BoxedStrategy<Device> {
         option::of(arb_time()),
     )
         .prop_map(|(id, owner, platform, version, last_seen)| {
-            let mut v = Device::new("", "", Platform::Android, "");
-            v.id = id.into();
-            v.owner = owner.into();
-            v.platform = platform;
-            v.app_id = String::new();
+            let mut v = Device::new(id, owner, platform, "");
             v.version = version;
             v.last_seen = last_seen;
             v
@@ -1081,8 +1048,7 @@ fn arb_numbers() -> BoxedStrategy<Vec<Number>> {
             numbers
                 .into_iter()
                 .map(|(number, ivr, members)| {
-                    let mut v = Number::new("");
-                    v.number = number;
+                    let mut v = Number::new(number);
                     v.kind = if ivr {
                         NumberKind::Ivr
                     } else {
@@ -1171,7 +1137,7 @@ pub fn arbitrary_tenant() -> impl Strategy<Value = Tenant> {
                 t.users.extend(users);
                 t.devices.extend(devices);
                 for (key, value) in policy {
-                    t.policy.insert(key, { let mut v = PolicyEntry::new(false); v.value = value; v.locked = true; v });
+                    t.policy.insert(key, { let mut v = PolicyEntry::new(value); v.locked = true; v });
                 }
                 t
             }),
@@ -1369,8 +1335,7 @@ pub fn resolution_tenant() -> BoxedStrategy<Tenant> {
                 if let Some(locked) = locked {
                     let value = RawValue::Bool(true);
                     tenant.policy.insert(key.to_owned(), {
-                        let mut v = PolicyEntry::new(false);
-                        v.value = value;
+                        let mut v = PolicyEntry::new(value);
                         v.locked = locked;
                         v
                     });
