@@ -60,7 +60,9 @@ pub trait KeyKind: crate::sealed::Sealed {
     const NAME: &'static str;
     /// What reading a feature of this kind gives.
     type Value<'e>;
-    /// The value read from a feature of kind `kind` at `level`, or `None` if the kind differs.
+    /// The value read from a feature of kind `kind` at `level` (`list` finds a list by its
+    /// handle), or `None` if the kind differs. The one decoding of packed levels that every
+    /// typed read uses.
     #[doc(hidden)]
     fn read<'e>(
         kind: &'e Kind,
@@ -139,7 +141,12 @@ impl KeyKind for kind::Access {
         _: impl FnOnce(i64) -> Option<&'e ListValue>,
     ) -> Option<Access> {
         match kind {
-            Kind::Access => Access::ALL.get(usize::try_from(level).ok()?).copied(),
+            Kind::Access => Some(
+                usize::try_from(level)
+                    .ok()
+                    .and_then(|i| Access::ALL.get(i).copied())
+                    .unwrap_or(Access::None),
+            ),
             _ => None,
         }
     }
@@ -174,9 +181,12 @@ impl KeyKind for kind::Choice {
         _: impl FnOnce(i64) -> Option<&'e ListValue>,
     ) -> Option<&'e str> {
         match kind {
-            Kind::Choice { options } => options
-                .get(usize::try_from(level).ok()?)
-                .map(String::as_str),
+            Kind::Choice { options } => Some(
+                usize::try_from(level)
+                    .ok()
+                    .and_then(|i| options.get(i))
+                    .map_or("", String::as_str),
+            ),
             _ => None,
         }
     }
@@ -195,7 +205,7 @@ impl KeyKind for kind::List {
         list: impl FnOnce(i64) -> Option<&'e ListValue>,
     ) -> Option<&'e ListValue> {
         match kind {
-            Kind::List { .. } => list(level),
+            Kind::List { .. } => Some(list(level).unwrap_or(&EMPTY)),
             _ => None,
         }
     }

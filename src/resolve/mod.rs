@@ -347,12 +347,7 @@ impl<'i> Resolver<'i> {
     ///
     /// [`LookupError::UnknownUser`] if the tenant has no such user.
     pub fn user(&self, user: impl EntityRef<UserIx>) -> Result<Entitlements, LookupError> {
-        let ix = self.user_ix(&user)?;
-        let entry = self
-            .index
-            .ranges
-            .get(ix.index())
-            .ok_or_else(|| LookupError::UnknownUser(user.describe()))?;
+        let (_, entry) = self.locate(&user)?;
         let mut combos = Combos::new(&self.table);
         let mut words = Words::zeroed(self.layout.words());
         // Reuse the resolver's working memory when no other thread is using it; never wait.
@@ -374,9 +369,10 @@ impl<'i> Resolver<'i> {
         ))
     }
 
-    /// The handle of a user, or the error naming it.
-    fn user_ix(&self, user: &impl EntityRef<UserIx>) -> Result<UserIx, LookupError> {
+    /// The handle of a user and what resolution reads of them, or the error naming the user.
+    fn locate(&self, user: &impl EntityRef<UserIx>) -> Result<(UserIx, &UserRanges), LookupError> {
         user.find(&self.index)
+            .and_then(|ix| Some((ix, self.index.ranges.get(ix.index())?)))
             .ok_or_else(|| LookupError::UnknownUser(user.describe()))
     }
 
@@ -453,10 +449,11 @@ impl<'i> Resolver<'i> {
         user: impl EntityRef<UserIx>,
         feature: impl FeatureRef,
     ) -> Result<Trace, LookupError> {
-        let ix = self.user_ix(&user)?;
-        let unknown_user = || LookupError::UnknownUser(user.describe());
-        let entry = self.index.user(ix).ok_or_else(unknown_user)?;
-        let ranges = self.index.ranges.get(ix.index()).ok_or_else(unknown_user)?;
+        let (ix, ranges) = self.locate(&user)?;
+        let entry = self
+            .index
+            .user(ix)
+            .ok_or_else(|| LookupError::UnknownUser(user.describe()))?;
         let catalog = &self.index.catalog;
         let (id, feature_def) = feature
             .feature_id(catalog)
@@ -577,12 +574,7 @@ impl<'i> Resolver<'i> {
         &self,
         user: impl EntityRef<UserIx>,
     ) -> Result<Vec<(FeatureId, crate::value::Value)>, LookupError> {
-        let ix = self.user_ix(&user)?;
-        let entry = self
-            .index
-            .ranges
-            .get(ix.index())
-            .ok_or_else(|| LookupError::UnknownUser(user.describe()))?;
+        let (_, entry) = self.locate(&user)?;
         let n = self.features.len();
         let mut combos = Combos::new(&self.table);
         let mut acc = vec![Acc::default(); n];
