@@ -1,4 +1,4 @@
-//! Building the tenant index from plain types (SPEC §10: < 150 ms for the reference workload).
+//! Building the tenant index from plain types (target: < 150 ms for the reference workload).
 
 use std::hint::black_box;
 

@@ -1,7 +1,7 @@
-//! Resolution on the SPEC §10 reference workload: one user (all features), the whole tenant,
+//! Resolution on the reference workload: one user (all features), the whole tenant,
 //! one feature check on a resolved user, and one trace.
 //!
-//! Targets (SPEC §10, one core): check < 5 ns, one user < 500 ns median, tenant < 50 ms.
+//! Targets (one core): check < 5 ns, one user < 500 ns median, tenant < 50 ms.
 
 use std::hint::black_box;
 

@@ -4,10 +4,13 @@
 //! cargo run --example resolve -- TENANT.json                        # every user's entitlements
 //! cargo run --example resolve -- --user ID TENANT.json              # one user's entitlements
 //! cargo run --example resolve -- --explain ID FEATURE TENANT.json   # why a user has a value
+//! cargo run --example resolve -- --catalog ACME.json TENANT.json    # a vendor catalog
 //! ```
 //!
-//! `TENANT.json` is a tenant in the JSON interchange format (SPEC §11); `-` reads it from stdin.
-//! The catalog is the standard one unless the document embeds its own.
+//! `TENANT.json` is a tenant in the JSON interchange format (see the crate's guide, chapter
+//! "The JSON format"); `-` reads it from stdin. The catalog is the one the document names: the
+//! standard one, or one it embeds. A document that names a vendor catalog by id
+//! (`"catalog": "acme-v2"`) needs that catalog, in its JSON form, given with `--catalog`.
 //!
 //! Output goes to stdout: pretty JSON `{"users": {"alice": {"chat": true, ...}, ...}}` with
 //! users in id order and features in catalog order, or, with `--explain`, the one-line English
@@ -23,15 +26,18 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use pbx_entitlements::model::Tenant;
-use pbx_entitlements::{Resolver, TenantIndex, ValidationErrors, validate};
+use pbx_entitlements::{
+    Catalog, Resolver, TenantIndex, ValidationErrors, validate, validate_against,
+};
 
 const USAGE: &str = "\
-usage: resolve [--user ID | --explain ID FEATURE] TENANT.json
+usage: resolve [--catalog CATALOG.json] [--user ID | --explain ID FEATURE] TENANT.json
        resolve --help
 
 Validates a tenant document (JSON interchange format; `-` reads stdin) and prints
 every user's effective entitlements as JSON, one user's with --user, or the
-explanation of one feature of one user with --explain.
+explanation of one feature of one user with --explain. --catalog validates the
+document against a vendor catalog (its JSON form) that the document names by id.
 
 exit codes: 0 ok; 1 unreadable, malformed or invalid document; 2 bad arguments,
 unknown user or unknown feature";
@@ -41,17 +47,30 @@ unknown user or unknown feature";
 enum Command {
     Help,
     All {
-        input: Input,
+        input: Source,
     },
     User {
-        input: Input,
+        input: Source,
         user: String,
     },
     Explain {
-        input: Input,
+        input: Source,
         user: String,
         feature: String,
     },
+}
+
+/// The tenant document, and the catalog file to validate it against, if any.
+#[derive(Debug, PartialEq, Eq)]
+struct Source {
+    tenant: Input,
+    catalog: Option<String>,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.tenant.fmt(f)
+    }
 }
 
 /// Where the tenant document comes from.
@@ -138,6 +157,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, Failure> {
     let mut input = None;
     let mut user = None;
     let mut explain = None;
+    let mut catalog = None;
     let mut options_done = false;
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -147,6 +167,12 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, Failure> {
                 let id = value(&mut args, "--user", "a user id")?;
                 if user.replace(id).is_some() {
                     return Err(Failure::Usage("--user given twice".into()));
+                }
+            }
+            "--catalog" if !options_done => {
+                let path = value(&mut args, "--catalog", "a catalog file")?;
+                if catalog.replace(path).is_some() {
+                    return Err(Failure::Usage("--catalog given twice".into()));
                 }
             }
             "--explain" if !options_done => {
@@ -171,7 +197,8 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, Failure> {
             }
         }
     }
-    let input = input.ok_or_else(|| Failure::Usage("no tenant document given".into()))?;
+    let tenant = input.ok_or_else(|| Failure::Usage("no tenant document given".into()))?;
+    let input = Source { tenant, catalog };
     match (user, explain) {
         (None, None) => Ok(Command::All { input }),
         (Some(user), None) => Ok(Command::User { input, user }),
@@ -235,9 +262,26 @@ fn run(command: Command) -> Result<(), Failure> {
     }
 }
 
-/// Reads, parses and validates the tenant document.
-fn load(input: &Input) -> Result<TenantIndex, Failure> {
-    let text = match input {
+/// Reads, parses and validates the tenant document, against the catalog file if one is given.
+fn load(source: &Source) -> Result<TenantIndex, Failure> {
+    let input = &source.tenant;
+    let tenant: Tenant =
+        serde_json::from_str(&read(input)?).map_err(|e| Failure::Json(input.to_string(), e))?;
+    let checked = match &source.catalog {
+        None => validate(&tenant),
+        Some(path) => {
+            let file = Input::File(path.clone());
+            let catalog: Catalog = serde_json::from_str(&read(&file)?)
+                .map_err(|e| Failure::Json(file.to_string(), e))?;
+            validate_against(&tenant, catalog)
+        }
+    };
+    checked.map_err(|errors| Failure::Invalid(input.to_string(), errors))
+}
+
+/// The whole text of a file or of stdin.
+fn read(input: &Input) -> Result<String, Failure> {
+    match input {
         Input::Stdin => {
             let mut text = String::new();
             io::stdin()
@@ -248,10 +292,7 @@ fn load(input: &Input) -> Result<TenantIndex, Failure> {
         Input::File(path) => {
             std::fs::read_to_string(path).map_err(|e| Failure::Io(input.to_string(), e))
         }
-    }?;
-    let tenant: Tenant =
-        serde_json::from_str(&text).map_err(|e| Failure::Json(input.to_string(), e))?;
-    validate(&tenant).map_err(|errors| Failure::Invalid(input.to_string(), errors))
+    }
 }
 
 /// Writes serialised JSON and a final newline to stdout.

@@ -262,3 +262,48 @@ fn usage_on_help_and_on_bad_arguments() {
         assert!(stderr(&output).contains("usage:"), "{args:?}");
     }
 }
+
+/// A document written for a vendor catalog names it by id; the catalog comes with `--catalog`.
+#[test]
+fn a_vendor_catalog_is_given_with_its_own_file() {
+    let catalog = TempFile::new(
+        r#"{"id": "acme-v2",
+            "features": [{"key": "call_park", "kind": "toggle"},
+                         {"key": "max_channels", "kind": {"limit": {"min": 0, "max": 10}}, "default": 2}],
+            "self_service_gate": null}"#,
+    );
+    let tenant = TempFile::new(
+        r#"{"version": 1, "tenant": "t", "catalog": "acme-v2",
+            "plan": {"id": "p", "features": "all"},
+            "users": [{"id": "u", "overrides": {"call_park": true}}]}"#,
+    );
+
+    let out = run(
+        &["--catalog", catalog.path(), "--user", "u", tenant.path()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: Value = serde_json::from_str(&stdout(&out)).expect("JSON output");
+    assert_eq!(json["users"]["u"]["call_park"], true);
+    assert_eq!(json["users"]["u"]["max_channels"], 2);
+
+    // Without the catalog, the document names one the program does not know.
+    let out = run(&[tenant.path()], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("catalog: unknown catalog `acme-v2`"),
+        "{}",
+        stderr(&out)
+    );
+
+    // With the standard document, the vendor catalog is a mismatch, never a silent re-read.
+    let out = run(&["--catalog", catalog.path(), DEMO], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(
+            "catalog: the document names catalog `standard` but is validated against catalog `acme-v2`"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -1,4 +1,4 @@
-//! The SPEC §10 reference workload, generated deterministically from a seed.
+//! The reference workload (README, "Performance"), generated deterministically from a seed.
 //!
 //! `Catalog::standard()`, 100 000 users, 200 departments, 20 roles, each user in 1–3 departments
 //! and 0–2 roles, 10 % of users with 1–5 overrides, 20 % with self-preferences, 2 devices per
@@ -24,7 +24,7 @@ pub struct Shape {
 }
 
 impl Shape {
-    /// The SPEC §10 reference workload.
+    /// The reference workload.
     pub const REFERENCE: Shape = Shape {
         users: 100_000,
         departments: 200,
