@@ -110,6 +110,25 @@ impl From<At<'_>> for Path {
 }
 
 /// What is wrong with one value. Each variant reads as a sentence after its path.
+///
+/// The enum grows as the crate checks more: match the variants you act on and keep a
+/// wildcard arm.
+///
+/// ```
+/// use pbx_entitlements::{model::{Plan, Tenant, User}, validate, Problem, ValueError};
+///
+/// let mut tenant = Tenant::new("acme", Plan::all("business"));
+/// tenant.users.push(User::new("alice").with_department("nowhere").with_override("max_channels", 500));
+///
+/// for invalid in &validate(&tenant).unwrap_err() {
+///     let advice = match &invalid.problem {
+///         Problem::Unknown { what: "department", id } => format!("create department {id}"),
+///         Problem::Value(ValueError::OutOfBounds { max, .. }) => format!("use at most {max}"),
+///         other => other.to_string(),
+///     };
+///     println!("{}: {advice}", invalid.path);
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Problem {
@@ -247,6 +266,27 @@ fn during(from: i64, to: Option<i64>) -> String {
 ///
 /// Returned by the getters of [`Entitlements`](crate::Entitlements) and by the
 /// [`Resolver`](crate::Resolver), so that a typo is never read as "off".
+///
+/// ```
+/// use pbx_entitlements::{model::{Plan, Tenant, User}, validate, LookupError, Resolver};
+///
+/// let mut tenant = Tenant::new("acme", Plan::all("business"));
+/// tenant.users.push(User::new("alice"));
+/// let index = validate(&tenant)?;
+/// let resolver = Resolver::new(&index);
+///
+/// // A feature flag read from configuration: a typo must deny, and be logged.
+/// let allowed = match resolver.user("alice")?.toggle("voicemial") {
+///     Ok(on) => on,
+///     Err(LookupError::UnknownFeature(key)) => {
+///         eprintln!("configuration names an unknown feature `{key}`");
+///         false
+///     }
+///     Err(other) => return Err(other.into()),
+/// };
+/// assert!(!allowed);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum LookupError {
@@ -289,6 +329,16 @@ impl Invalid {
 }
 
 /// Every problem found in a catalog or a tenant.
+///
+/// ```
+/// use pbx_entitlements::{model::{Plan, Tenant, User}, validate};
+///
+/// let mut tenant = Tenant::new("acme", Plan::all("business"));
+/// tenant.users.push(User::new("alice").with_role("ghost"));
+/// tenant.users.push(User::new("alice"));
+/// let errors = validate(&tenant).unwrap_err();
+/// assert_eq!(errors.to_string(), "2 problems\n  users[alice]: duplicate user id `alice`\n  users[alice].roles: unknown role `ghost`");
+/// ```
 ///
 /// Validation never stops at the first problem: an admin fixing a file wants the whole list.
 /// The order is stable: empty and repeated ids first (in document order), then the document's
