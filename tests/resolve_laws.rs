@@ -667,15 +667,15 @@ proptest! {
                 prop_assert_eq!(&trace.value, &resolved, "{}.{}\n{}", id, key, json(&t));
                 prop_assert_eq!(trace.key.as_str(), key);
                 prop_assert_eq!(trace.user.as_str(), id);
-                let first = trace.steps.first();
+                let default = Step {
+                    layer: Layer::Default,
+                    origin: Origin::Catalog,
+                    value: feature.default().clone(),
+                    effect: Effect::Set,
+                };
                 prop_assert_eq!(
-                    first,
-                    Some(&Step {
-                        layer: Layer::Default,
-                        origin: Origin::Catalog,
-                        value: feature.default().clone(),
-                        effect: Effect::Set,
-                    }),
+                    trace.steps.first(),
+                    Some(&default),
                     "{}.{}: {:?}", id, key, trace.steps
                 );
                 prop_assert!(
