@@ -47,6 +47,7 @@ use crate::validate::{validate, validate_against};
 /// What a batch operation changed for one user.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UserChange {
     /// The user.
     pub user: UserId,
@@ -62,6 +63,40 @@ pub struct UserChange {
 }
 
 impl UserChange {
+    /// No change yet for `user`.
+    pub fn new(user: impl Into<UserId>) -> UserChange {
+        UserChange {
+            user: user.into(),
+            ..UserChange::default()
+        }
+    }
+
+    /// With these feature keys' overrides added or changed.
+    pub fn with_overrides_set<I, S>(mut self, keys: I) -> UserChange
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.overrides_set = keys.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// With these feature keys' overrides removed.
+    pub fn with_overrides_cleared<I, S>(mut self, keys: I) -> UserChange
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.overrides_cleared = keys.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// With the detached flag changed to `detached`.
+    pub fn with_detached(mut self, detached: bool) -> UserChange {
+        self.detached = Some(detached);
+        self
+    }
+
     fn is_empty(&self) -> bool {
         self.overrides_set.is_empty()
             && self.overrides_cleared.is_empty()
@@ -73,6 +108,7 @@ impl UserChange {
 /// not listed.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ChangeReport {
     /// The users that changed.
     pub changes: Vec<UserChange>,
@@ -150,7 +186,7 @@ pub struct Batch {
 
 impl Batch {
     /// Batch operations validating against `catalog`, as
-    /// [`validate_against`](crate::validate_against) does.
+    /// [`validate_against`] does.
     pub fn against(catalog: impl Into<Arc<Catalog>>) -> Batch {
         Batch {
             catalog: Some(catalog.into()),

@@ -187,6 +187,7 @@ impl<'de> Deserialize<'de> for AppVersion {
 
 /// What a feature needs from a device: a platform in the set and at least an app version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct DeviceConstraint {
     /// Platforms that can support the feature.
     pub platforms: Platforms,
@@ -215,6 +216,14 @@ pub enum Unsupported {
 }
 
 impl DeviceConstraint {
+    /// A constraint to these platforms and, if given, this minimum app version.
+    pub fn new(platforms: Platforms, min_version: Option<AppVersion>) -> DeviceConstraint {
+        DeviceConstraint {
+            platforms,
+            min_version,
+        }
+    }
+
     /// Whether a device on `platform` running `version` supports the feature, and if not, why.
     ///
     /// # Errors

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::catalog::keys::{Key, KeyKind, kind};
-use crate::catalog::{Catalog, FeatureId};
+use crate::catalog::{Catalog, Feature, FeatureId};
 use crate::error::LookupError;
 use crate::value::{Access, ChoiceValue, Kind, ListValue, Value};
 
@@ -113,6 +113,7 @@ impl Layout {
     }
 
     /// Reads the level of `feature` from `words`.
+    #[inline]
     pub(crate) fn load(&self, words: &[u64], feature: usize) -> Option<i64> {
         let slot = self.slots.get(feature)?;
         Some(slot.decode(*words.get(slot.word)?))
@@ -257,6 +258,13 @@ pub trait FeatureRef: crate::sealed::Sealed {
     /// The feature's id in `catalog`, if it has one.
     fn feature_id(&self, catalog: &Catalog) -> Option<FeatureId>;
 
+    /// The feature's id and definition in `catalog`, if it has one.
+    #[doc(hidden)]
+    fn feature<'c>(&self, catalog: &'c Catalog) -> Option<(FeatureId, &'c Feature)> {
+        let id = self.feature_id(catalog)?;
+        Some((id, catalog.get(id)?))
+    }
+
     /// The error for a feature `catalog` does not have.
     #[doc(hidden)]
     fn unknown(&self) -> LookupError;
@@ -266,6 +274,9 @@ impl crate::sealed::Sealed for FeatureId {}
 impl FeatureRef for FeatureId {
     fn feature_id(&self, catalog: &Catalog) -> Option<FeatureId> {
         catalog.get(*self).map(|_| *self)
+    }
+    fn feature<'c>(&self, catalog: &'c Catalog) -> Option<(FeatureId, &'c Feature)> {
+        catalog.get(*self).map(|f| (*self, f))
     }
     fn unknown(&self) -> LookupError {
         LookupError::UnknownFeature(self.to_string())
@@ -304,6 +315,9 @@ impl<K> FeatureRef for Key<K> {
     fn feature_id(&self, catalog: &Catalog) -> Option<FeatureId> {
         self.find(catalog).map(|(id, _)| id)
     }
+    fn feature<'c>(&self, catalog: &'c Catalog) -> Option<(FeatureId, &'c Feature)> {
+        self.find(catalog)
+    }
     fn unknown(&self) -> LookupError {
         LookupError::UnknownFeature(self.key().to_owned())
     }
@@ -336,7 +350,9 @@ value_queries!(&str, String, &String, FeatureId);
 impl<K: KeyKind> Query for Key<K> {
     type Output<'e> = K::Value<'e>;
     fn read(self, e: &Entitlements) -> K::Value<'_> {
-        e.read_as::<K>(&self).unwrap_or_else(|_| K::closed())
+        e.slot(&self)
+            .and_then(|(_, kind, level)| K::read(kind, level, |h| e.lists.get(h)))
+            .unwrap_or_else(K::closed)
     }
 }
 
@@ -398,25 +414,38 @@ impl Entitlements {
         self.layout.catalog()
     }
 
+    /// Where a feature is and what it holds: the check's hot path, which builds no error.
+    #[inline]
+    fn slot(&self, feature: &impl FeatureRef) -> Option<(FeatureId, &Kind, i64)> {
+        let (id, definition) = feature.feature(self.layout.catalog())?;
+        let level = self.layout.load(&self.words, id.index())?;
+        Some((id, definition.kind(), level))
+    }
+
     fn level(&self, feature: &impl FeatureRef) -> Result<(FeatureId, &Kind, i64), LookupError> {
-        let catalog = self.layout.catalog();
-        let found = feature.feature_id(catalog).and_then(|id| {
-            let kind = catalog.get(id)?.kind();
-            Some((id, kind, self.layout.load(&self.words, id.index())?))
-        });
-        found.ok_or_else(|| feature.unknown())
+        self.slot(feature).ok_or_else(|| feature.unknown())
     }
 
     /// A feature read as kind `K`, or why not.
+    #[inline]
     fn read_as<K: KeyKind>(&self, feature: &impl FeatureRef) -> Result<K::Value<'_>, LookupError> {
-        let (id, kind, level) = self.level(feature)?;
-        K::read(kind, level, |handle| self.lists.get(handle)).ok_or_else(|| {
-            LookupError::WrongKind {
-                feature: self.layout.catalog().key(id).to_owned(),
-                kind: kind.name(),
-                asked: K::NAME,
-            }
-        })
+        let Some((id, kind, level)) = self.slot(feature) else {
+            return Err(feature.unknown());
+        };
+        match K::read(kind, level, |handle| self.lists.get(handle)) {
+            Some(value) => Ok(value),
+            None => Err(self.wrong_kind(id, kind, K::NAME)),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn wrong_kind(&self, id: FeatureId, kind: &Kind, asked: &'static str) -> LookupError {
+        LookupError::WrongKind {
+            feature: self.layout.catalog().key(id).to_owned(),
+            kind: kind.name(),
+            asked,
+        }
     }
 
     /// The effective value of a feature: its kind's Rust type for a typed key, a

@@ -311,6 +311,7 @@ pub enum LookupError {
 /// One problem at one place.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{path}: {problem}")]
+#[non_exhaustive]
 pub struct Invalid {
     /// Where the problem is.
     pub path: Path,

@@ -49,6 +49,7 @@ named_enum!(Access, "access level", [None => "none", Read => "read", Write => "w
 /// A name that is not one of a closed set's names (an access level, a merge rule, a platform).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {what} `{}`", .name.escape_debug())]
+#[non_exhaustive]
 pub struct UnknownName {
     /// What was being named: `access level`, `merge rule`, `platform` …
     pub what: &'static str,

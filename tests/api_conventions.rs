@@ -482,3 +482,18 @@ fn the_main_types_can_be_shared_across_threads() {
         }
     });
 }
+
+#[test]
+fn a_detached_user_sees_where_the_value_came_from() {
+    let mut t = demo();
+    t.users
+        .push(User::new("carol").with_department("support").detached());
+    let index = validate(&t).unwrap();
+    assert_eq!(
+        Resolver::new(&index)
+            .explain("carol", "max_channels")
+            .unwrap()
+            .to_string(),
+        "max_channels = 1: the catalog default is 1; the user is detached from templates"
+    );
+}

@@ -26,7 +26,7 @@ use common::*;
 use pbx_entitlements::model::{
     Availability, Department, PolicyEntry, Template, Tenant, User, Values,
 };
-use pbx_entitlements::resolve::{Effect, Layer, Origin, Step};
+use pbx_entitlements::resolve::{Effect, Layer, Origin};
 use pbx_entitlements::{
     Catalog, Entitlements, FeatureId, Kind, MergeRule, RawValue, Resolver, TenantIndex, Value,
     validate,
@@ -667,15 +667,10 @@ proptest! {
                 prop_assert_eq!(&trace.value, &resolved, "{}.{}\n{}", id, key, json(&t));
                 prop_assert_eq!(trace.key.as_str(), key);
                 prop_assert_eq!(trace.user.as_str(), id);
-                let default = Step {
-                    layer: Layer::Default,
-                    origin: Origin::Catalog,
-                    value: feature.default().clone(),
-                    effect: Effect::Set,
-                };
+                let first = trace.steps.first().map(|s| (s.layer, &s.origin, &s.value, s.effect));
                 prop_assert_eq!(
-                    trace.steps.first(),
-                    Some(&default),
+                    first,
+                    Some((Layer::Default, &Origin::Catalog, feature.default(), Effect::Set)),
                     "{}.{}: {:?}", id, key, trace.steps
                 );
                 prop_assert!(

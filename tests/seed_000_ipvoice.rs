@@ -412,21 +412,16 @@ fn detaching_alone_changes_no_effective_value() {
     let (detached, report) = batch::detach(&t, &["chris"]).unwrap();
 
     assert_eq!(
-        report,
-        ChangeReport {
-            changes: vec![UserChange {
-                user: "chris".into(),
-                overrides_set: vec![
-                    "edition_business".into(),
-                    "edition_desktop".into(),
-                    "edition_ios".into(),
-                    "max_channels".into(),
-                    "module_crm".into(),
-                ],
-                overrides_cleared: vec![],
-                detached: Some(true),
-            }],
-        }
+        report.changes,
+        [UserChange::new("chris")
+            .with_overrides_set([
+                "edition_business",
+                "edition_desktop",
+                "edition_ios",
+                "max_channels",
+                "module_crm",
+            ])
+            .with_detached(true)]
     );
     let chris = support::user(&detached, "chris");
     assert!(chris.detached);
@@ -456,15 +451,8 @@ fn a_manually_edited_user_keeps_their_values_when_the_template_changes() {
     let grant = support::values(json!({"edition_android": false, "module_crm": true}));
     let (mut t, report) = batch::set_overrides(&t, &["chris"], &grant).unwrap();
     assert_eq!(
-        report,
-        ChangeReport {
-            changes: vec![UserChange {
-                user: "chris".into(),
-                overrides_set: vec!["edition_android".into()],
-                overrides_cleared: vec![],
-                detached: None,
-            }],
-        }
+        report.changes,
+        [UserChange::new("chris").with_overrides_set(["edition_android"])]
     );
     edit_sales_template(&mut t);
 
@@ -496,23 +484,18 @@ fn reapplying_templates_brings_a_manually_edited_user_back_to_the_new_template()
 
     let (t, report) = batch::reapply_templates(&t, &["chris"]).unwrap();
     assert_eq!(
-        report,
-        ChangeReport {
-            changes: vec![UserChange {
-                user: "chris".into(),
-                overrides_set: vec![],
-                overrides_cleared: vec![
-                    "edition_android".into(),
-                    "edition_business".into(),
-                    "edition_desktop".into(),
-                    "edition_ios".into(),
-                    "max_channels".into(),
-                    "module_crm".into(),
-                    "voicemail".into(),
-                ],
-                detached: Some(false),
-            }],
-        }
+        report.changes,
+        [UserChange::new("chris")
+            .with_overrides_cleared([
+                "edition_android",
+                "edition_business",
+                "edition_desktop",
+                "edition_ios",
+                "max_channels",
+                "module_crm",
+                "voicemail",
+            ])
+            .with_detached(false)]
     );
     let chris = support::user(&t, "chris");
     assert!(!chris.detached);
@@ -565,21 +548,11 @@ fn batch_mode_grants_a_set_of_permissions_regardless_of_department() {
     let grant = support::values(json!({"edition_android": true, "module_crm": true}));
     let (after, report) = batch::set_overrides(&t, &["erin", "dana"], &grant).unwrap();
     assert_eq!(
-        report,
-        ChangeReport {
-            changes: vec![
-                UserChange {
-                    user: "dana".into(),
-                    overrides_set: vec!["edition_android".into(), "module_crm".into()],
-                    ..UserChange::default()
-                },
-                UserChange {
-                    user: "erin".into(),
-                    overrides_set: vec!["edition_android".into(), "module_crm".into()],
-                    ..UserChange::default()
-                },
-            ],
-        }
+        report.changes,
+        [
+            UserChange::new("dana").with_overrides_set(["edition_android", "module_crm"]),
+            UserChange::new("erin").with_overrides_set(["edition_android", "module_crm"]),
+        ]
     );
     for user in ["dana", "erin"] {
         let e = resolve(&after, user);

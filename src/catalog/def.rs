@@ -568,6 +568,8 @@ impl CatalogDef {
 
         problems.finish(Catalog {
             id: self.id.clone(),
+            // `build` refuses this id for anything but the built-in catalog.
+            standard: self.id == super::STANDARD_ID,
             features,
             keys,
             self_service_gate,
@@ -579,6 +581,7 @@ impl CatalogDef {
 fn empty_catalog() -> Catalog {
     Catalog {
         id: String::new(),
+        standard: false,
         features: Vec::new(),
         keys: BTreeMap::new(),
         self_service_gate: None,

@@ -256,12 +256,14 @@ impl<K> Key<K> {
         self.key
     }
 
-    /// The feature in `catalog`: found at the remembered position when the catalog agrees
-    /// (a comparison of short strings, no search), else by key.
+    /// The feature in `catalog`: at the remembered position in the standard catalog (only the
+    /// built-in catalog may have the id `standard`, so its layout is known), after comparing
+    /// the key in another catalog that has a feature there, else by searching for the key.
+    #[inline]
     pub(crate) fn find<'c>(&self, catalog: &'c Catalog) -> Option<(FeatureId, &'c Feature)> {
         let hinted = FeatureId::from_index(usize::from(self.hint))
             .and_then(|id| Some((id, catalog.get(id)?)))
-            .filter(|(_, f)| f.key() == self.key);
+            .filter(|(_, f)| catalog.is_standard() || f.key() == self.key);
         hinted.or_else(|| {
             let id = catalog.feature_id(self.key)?;
             Some((id, catalog.get(id)?))

@@ -108,6 +108,7 @@ impl Condition {
 
 /// A feature's dependency on another feature (layer 7 of [resolution](crate::guide::concepts)).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Requirement {
     /// The feature that must be in effect.
     pub feature: FeatureId,
@@ -175,6 +176,9 @@ impl Feature {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Catalog {
     id: String,
+    /// Whether this is the built-in standard catalog: the only catalog the id `standard` can
+    /// name, so the standard typed keys' positions hold in it.
+    standard: bool,
     features: Vec<Feature>,
     keys: BTreeMap<String, FeatureId>,
     self_service_gate: Option<FeatureId>,
@@ -193,6 +197,11 @@ impl Catalog {
         &self.id
     }
 
+    /// Whether this is [`Catalog::standard`] (or an identical copy of it).
+    pub fn is_standard(&self) -> bool {
+        self.standard
+    }
+
     /// The number of features.
     pub fn len(&self) -> usize {
         self.features.len()
@@ -209,6 +218,7 @@ impl Catalog {
     }
 
     /// The feature with this id.
+    #[inline]
     pub fn get(&self, id: FeatureId) -> Option<&Feature> {
         self.features.get(id.index())
     }

@@ -130,6 +130,7 @@ pub enum Effect {
 
 /// One layer's action on one feature.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Step {
     /// The layer.
     pub layer: Layer,
@@ -300,15 +301,17 @@ impl fmt::Display for Who<'_> {
 impl fmt::Display for Trace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} = {}", self.key, self.value)?;
-        // The default is worth saying only when nothing else spoke.
-        let shown: Vec<&Step> = if self.steps.len() > 1 {
-            self.steps
-                .iter()
-                .filter(|s| s.layer != Layer::Default)
-                .collect()
-        } else {
-            self.steps.iter().collect()
-        };
+        // The default is worth saying only when no other step gave a value (a detached user's
+        // step says where templates went, not where the value came from).
+        let others_spoke = self
+            .steps
+            .iter()
+            .any(|s| s.layer != Layer::Default && s.effect != Effect::Detached);
+        let shown: Vec<&Step> = self
+            .steps
+            .iter()
+            .filter(|s| !others_spoke || s.layer != Layer::Default)
+            .collect();
         for (i, step) in shown.into_iter().enumerate() {
             f.write_str(if i == 0 { ": " } else { "; " })?;
             self.describe(step, f)?;
