@@ -348,6 +348,13 @@ impl<'i> Resolver<'i> {
     /// [`LookupError::UnknownUser`] if the tenant has no such user.
     pub fn user(&self, user: impl EntityRef<UserIx>) -> Result<Entitlements, LookupError> {
         let (_, entry) = self.locate(&user)?;
+        Ok(self.resolve_one(entry))
+    }
+
+    /// One user's entitlements. Not generic, so that the pipeline is compiled (and inlined)
+    /// once, in this crate, whatever names the user: compiled into each caller instead, one
+    /// user took 307 ns rather than 272 ns on the reference workload.
+    fn resolve_one(&self, entry: &UserRanges) -> Entitlements {
         let mut combos = Combos::new(&self.table);
         let mut words = Words::zeroed(self.layout.words());
         // Reuse the resolver's working memory when no other thread is using it; never wait.
@@ -362,11 +369,11 @@ impl<'i> Resolver<'i> {
         };
         self.run(entry, &mut combos, scratch, &mut Silent);
         self.pack(scratch, &mut words);
-        Ok(Entitlements::new(
+        Entitlements::new(
             Arc::clone(&self.layout),
             combos.into_pool(&self.shared, &self.no_lists),
             words,
-        ))
+        )
     }
 
     /// The handle of a user and what resolution reads of them, or the error naming the user.
