@@ -31,6 +31,7 @@ impl Slot {
     }
 
     /// The level held in this slot of `word`.
+    #[inline]
     fn decode(&self, word: u64) -> i64 {
         (((word >> self.shift) & self.mask) as i64).wrapping_add(self.base)
     }
@@ -208,6 +209,7 @@ impl ListPool {
     }
 
     /// The list with this handle.
+    #[inline]
     pub(crate) fn get(&self, handle: i64) -> Option<&ListValue> {
         pooled(&self.shared, &self.own, handle)
     }
@@ -272,9 +274,11 @@ pub trait FeatureRef: crate::sealed::Sealed {
 
 impl crate::sealed::Sealed for FeatureId {}
 impl FeatureRef for FeatureId {
+    #[inline]
     fn feature_id(&self, catalog: &Catalog) -> Option<FeatureId> {
         catalog.get(*self).map(|_| *self)
     }
+    #[inline]
     fn feature<'c>(&self, catalog: &'c Catalog) -> Option<(FeatureId, &'c Feature)> {
         catalog.get(*self).map(|f| (*self, f))
     }
@@ -315,12 +319,21 @@ impl<K> FeatureRef for Key<K> {
     fn feature_id(&self, catalog: &Catalog) -> Option<FeatureId> {
         self.find(catalog).map(|(id, _)| id)
     }
+    #[inline]
     fn feature<'c>(&self, catalog: &'c Catalog) -> Option<(FeatureId, &'c Feature)> {
         self.find(catalog)
     }
     fn unknown(&self) -> LookupError {
         LookupError::UnknownFeature(self.key().to_owned())
     }
+}
+
+/// The error for a feature the catalog does not have: kept out of line, so that the checks
+/// that succeed carry none of its code.
+#[cold]
+#[inline(never)]
+fn unknown(feature: &impl FeatureRef) -> LookupError {
+    feature.unknown()
 }
 
 /// What [`Entitlements::get`] accepts, and what it answers: a typed
@@ -423,14 +436,14 @@ impl Entitlements {
     }
 
     fn level(&self, feature: &impl FeatureRef) -> Result<(FeatureId, &Kind, i64), LookupError> {
-        self.slot(feature).ok_or_else(|| feature.unknown())
+        self.slot(feature).ok_or_else(|| unknown(feature))
     }
 
     /// A feature read as kind `K`, or why not.
     #[inline]
     fn read_as<K: KeyKind>(&self, feature: &impl FeatureRef) -> Result<K::Value<'_>, LookupError> {
         let Some((id, kind, level)) = self.slot(feature) else {
-            return Err(feature.unknown());
+            return Err(unknown(feature));
         };
         match K::read(kind, level, |handle| self.lists.get(handle)) {
             Some(value) => Ok(value),

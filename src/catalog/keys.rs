@@ -103,6 +103,7 @@ impl crate::sealed::Sealed for kind::Toggle {}
 impl KeyKind for kind::Toggle {
     const NAME: &'static str = "toggle";
     type Value<'e> = bool;
+    #[inline]
     fn read<'e>(
         kind: &'e Kind,
         level: i64,
@@ -119,6 +120,7 @@ impl crate::sealed::Sealed for kind::Restriction {}
 impl KeyKind for kind::Restriction {
     const NAME: &'static str = "restriction toggle";
     type Value<'e> = bool;
+    #[inline]
     fn read<'e>(
         kind: &'e Kind,
         level: i64,
@@ -135,6 +137,7 @@ impl crate::sealed::Sealed for kind::Access {}
 impl KeyKind for kind::Access {
     const NAME: &'static str = "access";
     type Value<'e> = Access;
+    #[inline]
     fn read<'e>(
         kind: &'e Kind,
         level: i64,
@@ -159,6 +162,7 @@ impl crate::sealed::Sealed for kind::Limit {}
 impl KeyKind for kind::Limit {
     const NAME: &'static str = "limit";
     type Value<'e> = i64;
+    #[inline]
     fn read<'e>(
         kind: &'e Kind,
         level: i64,
@@ -175,6 +179,7 @@ impl crate::sealed::Sealed for kind::Choice {}
 impl KeyKind for kind::Choice {
     const NAME: &'static str = "choice";
     type Value<'e> = &'e str;
+    #[inline]
     fn read<'e>(
         kind: &'e Kind,
         level: i64,
@@ -199,6 +204,7 @@ impl crate::sealed::Sealed for kind::List {}
 impl KeyKind for kind::List {
     const NAME: &'static str = "list";
     type Value<'e> = &'e ListValue;
+    #[inline]
     fn read<'e>(
         kind: &'e Kind,
         level: i64,

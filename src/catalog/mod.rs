@@ -51,10 +51,12 @@ pub struct FeatureId(u16);
 
 impl FeatureId {
     /// The position of the feature in catalog order.
+    #[inline]
     pub fn index(self) -> usize {
         usize::from(self.0)
     }
 
+    #[inline]
     pub(crate) fn from_index(index: usize) -> Option<FeatureId> {
         u16::try_from(index).ok().map(FeatureId)
     }
@@ -136,6 +138,7 @@ impl Feature {
         &self.key
     }
     /// The kind, with its bounds.
+    #[inline]
     pub fn kind(&self) -> &Kind {
         &self.kind
     }
@@ -198,6 +201,7 @@ impl Catalog {
     }
 
     /// Whether this is [`Catalog::standard`] (or an identical copy of it).
+    #[inline]
     pub fn is_standard(&self) -> bool {
         self.standard
     }
