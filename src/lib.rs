@@ -62,9 +62,14 @@ mod sealed {
 pub mod batch;
 pub mod catalog;
 pub mod device;
+pub mod entitlements;
 pub mod error;
 mod graph;
 pub mod guide;
+pub mod index;
+pub mod model;
+pub mod resolve;
+pub mod validate;
 pub mod value;
 
 pub use catalog::keys;
@@ -73,16 +78,9 @@ pub use catalog::{
     Requirement, RequirementDef, STANDARD_ID, SelfServiceGate,
 };
 pub use device::{AppVersion, DeviceConstraint, Platform, Platforms, Unsupported};
-pub use error::{Invalid, LookupError, Path, Problem, ValidationErrors};
-pub use value::{Access, ChoiceValue, Kind, ListValue, RawValue, UnknownName, Value, ValueError};
-pub mod index;
-pub mod model;
-pub mod validate;
-
-pub use index::{EntityRef, TenantIndex, UserIx};
-pub use validate::{validate, validate_against};
-pub mod entitlements;
-pub mod resolve;
-
 pub use entitlements::{Entitlements, FeatureRef, Query};
+pub use error::{Invalid, LookupError, Path, Problem, ValidationErrors};
+pub use index::{EntityRef, TenantIndex, UserIx};
 pub use resolve::{ResolvedTenant, Resolver, Trace};
+pub use validate::{validate, validate_against};
+pub use value::{Access, ChoiceValue, Kind, ListValue, RawValue, UnknownName, Value, ValueError};
