@@ -54,6 +54,9 @@ pub fn validate(tenant: &Tenant) -> Result<TenantIndex, ValidationErrors> {
     match &tenant.catalog {
         CatalogSource::Standard => index_tenant(tenant, Catalog::standard_shared()),
         CatalogSource::Custom(def) => index_tenant(tenant, Arc::new(def.build()?)),
+        CatalogSource::Named(id) if id == crate::catalog::STANDARD_ID => {
+            index_tenant(tenant, Catalog::standard_shared())
+        }
         CatalogSource::Named(id) => Err(ValidationErrors::single(
             Path::root().field("catalog"),
             Problem::Unknown {

@@ -497,3 +497,10 @@ fn a_detached_user_sees_where_the_value_came_from() {
         "max_channels = 1: the catalog default is 1; the user is detached from templates"
     );
 }
+
+#[test]
+fn naming_the_standard_catalog_by_id_is_naming_it() {
+    let mut t = demo();
+    t.catalog = CatalogSource::Named("standard".into());
+    assert_eq!(validate(&t).unwrap(), validate(&demo()).unwrap());
+}

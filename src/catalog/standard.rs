@@ -29,7 +29,8 @@ impl Catalog {
     /// user-portal menus, recording and monitoring rights, call handling, dial rights and
     /// dashboard access, with `edit_settings` as the self-service gate.
     ///
-    /// Defaults are closed for every right that costs money, exposes data or reaches people.
+    /// Defaults are closed for every on/off right that costs money, exposes data or reaches
+    /// people (the guide's catalog chapter lists the four deliberate exceptions).
     ///
     /// ```
     /// use pbx_entitlements::{Catalog, Value};
