@@ -377,6 +377,7 @@ impl GroupEntry {
 
 /// An endpoint held during `[from, to)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Endpoint {
     /// Extension or agent id.
     pub kind: EndpointKind,

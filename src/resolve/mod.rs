@@ -462,10 +462,7 @@ impl<'i> Resolver<'i> {
             .user(ix)
             .ok_or_else(|| LookupError::UnknownUser(user.describe()))?;
         let catalog = &self.index.catalog;
-        let (id, feature_def) = feature
-            .feature_id(catalog)
-            .and_then(|id| Some((id, catalog.get(id)?)))
-            .ok_or_else(|| feature.unknown())?;
+        let (id, feature_def) = feature.feature(catalog).ok_or_else(|| feature.unknown())?;
         let kind = feature_def.kind().clone();
         let mut combos = Combos::new(&self.table);
         let mut scratch = Scratch::new(self.features.len());
