@@ -139,3 +139,44 @@ fn every_template_cycle_is_reported() {
         ]
     );
 }
+
+/// The self-service gate behind a 40 000-feature requirement chain: every user's gate check walks
+/// the chain once (linear), with no search inside the walk. Before, each step searched the steps
+/// already turned off, and 100 users took tens of seconds.
+#[test]
+fn a_long_gate_requirement_chain_is_walked_once_per_user() {
+    const CHAIN: usize = 40_000;
+    let mut builder = Catalog::builder("chain");
+    for i in 0..CHAIN {
+        let mut f = FeatureDef::toggle(format!("f{i}")).default(true);
+        if i > 0 {
+            f = f.requires(format!("f{}", i - 1));
+        }
+        builder = builder.feature(f);
+    }
+    let catalog = builder
+        .feature(FeatureDef::toggle("chat").adjustable().default(true))
+        .self_service_gate(format!("f{}", CHAIN - 1))
+        .build()
+        .unwrap();
+    let mut tenant =
+        pbx_entitlements::model::Tenant::new("t", pbx_entitlements::model::Plan::all("p"))
+            .with_catalog(pbx_entitlements::model::CatalogSource::Named(
+                "chain".into(),
+            ));
+    for u in 0..100 {
+        let mut user =
+            pbx_entitlements::model::User::new(format!("u{u:03}")).with_preference("chat", false);
+        if u == 0 {
+            // Breaking the chain at its root turns the gate off for this user only.
+            user = user.with_override("f0", false);
+        }
+        tenant.users.push(user);
+    }
+    let index = pbx_entitlements::validate_against(&tenant, catalog).unwrap();
+    let everyone = Resolver::new(&index).tenant();
+    for (id, e) in &everyone {
+        let gate_on = id.as_str() != "u000";
+        assert_eq!(e.toggle("chat"), Ok(!gate_on), "{id}");
+    }
+}

@@ -157,6 +157,8 @@ struct Scratch {
     acc: Vec<Acc>,
     /// Features a template or override of this user set.
     touched: Vec<usize>,
+    /// Gate-closure features an unmet requirement turned off (all `false` between runs).
+    forced_off: Vec<bool>,
 }
 
 impl Scratch {
@@ -165,6 +167,7 @@ impl Scratch {
             levels: Vec::with_capacity(n),
             acc: vec![Acc::default(); n],
             touched: Vec::with_capacity(n),
+            forced_off: vec![false; n],
         }
     }
 }
@@ -625,32 +628,46 @@ impl<'i> Resolver<'i> {
     /// gate is never user-adjustable (the catalog refuses that), so preferences cannot move it.
     /// A catalog without a gate lets users lower every adjustable feature: a preference only
     /// ever lowers, so no right is granted by its absence.
-    fn gate_on(&self, levels: &[i64], combos: &Combos<'_>) -> bool {
+    ///
+    /// O(size of the gate's requirement closure) per user: `forced_off` is a flag per feature,
+    /// set and cleared only for the closure, never searched.
+    fn gate_on(&self, levels: &[i64], combos: &Combos<'_>, forced_off: &mut [bool]) -> bool {
         let Some(gate) = self.gate else {
             return true;
         };
         // The gate's requirement closure, dependencies first; usually just the gate.
-        let mut forced_off: Vec<usize> = Vec::new();
         for &c in &self.gate_closure {
             let Some(p) = self.features.get(c) else {
                 continue;
             };
-            let level_of = |t: usize| {
-                let p = self.features.get(t)?;
-                if forced_off.contains(&t) {
-                    Some(p.off)
-                } else {
-                    levels.get(t).copied()
-                }
+            let turned_off = {
+                let flags: &[bool] = forced_off;
+                let level_of = |t: usize| {
+                    let p = self.features.get(t)?;
+                    if flags.get(t).copied().unwrap_or(false) {
+                        Some(p.off)
+                    } else {
+                        levels.get(t).copied()
+                    }
+                };
+                level_of(c) != Some(p.off) && self.unmet(p, level_of, combos).is_some()
             };
-            if level_of(c) != Some(p.off) && self.unmet(p, level_of, combos).is_some() {
-                forced_off.push(c);
+            if turned_off && let Some(flag) = forced_off.get_mut(c) {
+                *flag = true;
             }
         }
-        match (self.features.get(gate), levels.get(gate)) {
-            (Some(p), Some(&level)) => level != p.off && !forced_off.contains(&gate),
+        let on = match (self.features.get(gate), levels.get(gate)) {
+            (Some(p), Some(&level)) => {
+                level != p.off && !forced_off.get(gate).copied().unwrap_or(false)
+            }
             _ => false,
+        };
+        for &c in &self.gate_closure {
+            if let Some(flag) = forced_off.get_mut(c) {
+                *flag = false;
+            }
         }
+        on
     }
 
     /// How a trace names an unmet requirement: the feature and, for "at least", the level.
@@ -688,6 +705,7 @@ impl<'i> Resolver<'i> {
             levels,
             acc,
             touched,
+            forced_off,
         } = scratch;
         levels.clear();
         levels.extend_from_slice(&self.base_levels);
@@ -777,7 +795,7 @@ impl<'i> Resolver<'i> {
         }
 
         // 6. Self-preferences: only lower, only adjustable and unlocked, only behind the gate.
-        let gate_on = self.gate_on(levels, combos);
+        let gate_on = self.gate_on(levels, combos, forced_off);
         for &(f, preference) in self.index.preference_levels(user) {
             let (Some(p), Some(level)) = (self.features.get(f), levels.get_mut(f)) else {
                 continue;
