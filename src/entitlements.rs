@@ -229,28 +229,26 @@ pub(crate) fn pooled<'a>(
 }
 
 /// Builds a typed value from a level (or list handle) of a feature of kind `kind`.
-pub(crate) fn decode(kind: &Kind, level: i64, lists: &ListPool) -> Value {
-    match kind {
-        Kind::Toggle => Value::Toggle(level != 0),
-        Kind::Restriction => Value::Restriction(level == 0),
-        Kind::Access => Value::Access(
-            usize::try_from(level)
-                .ok()
-                .and_then(|i| Access::ALL.get(i).copied())
-                .unwrap_or(Access::None),
-        ),
-        Kind::Limit { .. } => Value::Limit(level),
-        Kind::Choice { options } => Value::Choice(
-            usize::try_from(level)
-                .ok()
-                .and_then(|i| ChoiceValue::at(options, i))
-                .unwrap_or_else(|| {
-                    ChoiceValue::new(0, options.first().cloned().unwrap_or_default())
-                }),
-        ),
-        Kind::List { .. } => {
-            Value::List(lists.get(level).cloned().unwrap_or_else(ListValue::empty))
+pub(crate) fn decode(of: &Kind, level: i64, lists: &ListPool) -> Value {
+    // One decoding of levels: the typed keys' (`KeyKind::read`). Every level here comes from a
+    // resolution of this kind, so each read matches; the fallbacks are the closed values.
+    let list = |handle| lists.get(handle);
+    match of {
+        Kind::Toggle => Value::Toggle(kind::Toggle::read(of, level, list).unwrap_or(false)),
+        Kind::Restriction => {
+            Value::Restriction(kind::Restriction::read(of, level, list).unwrap_or(true))
         }
+        Kind::Access => Value::Access(kind::Access::read(of, level, list).unwrap_or(Access::None)),
+        Kind::Limit { .. } => Value::Limit(level),
+        Kind::Choice { .. } => Value::Choice(ChoiceValue::new(
+            u16::try_from(level).unwrap_or(0),
+            kind::Choice::read(of, level, list).unwrap_or_default(),
+        )),
+        Kind::List { .. } => Value::List(
+            kind::List::read(of, level, list)
+                .cloned()
+                .unwrap_or_else(ListValue::empty),
+        ),
     }
 }
 
