@@ -6,6 +6,128 @@ use serde::{Deserialize, Serialize};
 
 use crate::value::ValueError;
 
+/// How many characters of an id or value a message shows; longer text is cut there and ends
+/// with `…`. Problems keep at most [`KEPT_BYTES`] of each string they carry.
+pub const SHOWN_CHARS: usize = 64;
+
+/// How many bytes of each id or value a [`Problem`] keeps (cut at a character boundary), so
+/// that a huge id repeated in many problems costs little memory.
+pub const KEPT_BYTES: usize = 256;
+
+/// How many names a problem that lists names (a cycle, a kind's options) keeps and shows.
+pub const SHOWN_NAMES: usize = 8;
+
+/// Text from a document as a message shows it: control characters (newline, NUL, ESC …),
+/// bidirectional and other invisible formatting characters, and `\` written as escapes
+/// (`\u{a}`), so that no id can start a new line or reorder what a terminal shows; and at most
+/// [`SHOWN_CHARS`] characters.
+///
+/// ```
+/// use pbx_entitlements::error::Shown;
+///
+/// assert_eq!(Shown("al\nice\u{202e}").to_string(), r"al\u{a}ice\u{202e}");
+/// assert_eq!(Shown(&"x".repeat(100)).to_string().chars().count(), 65);
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Shown<'a>(pub &'a str);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, c) in self.0.chars().enumerate() {
+            if i == SHOWN_CHARS {
+                return f.write_str("…");
+            }
+            if needs_escape(c) {
+                write!(f, "{}", c.escape_unicode())?;
+            } else {
+                fmt::Write::write_char(f, c)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Characters a message never shows as themselves.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || c == '\\'
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{feff}'
+                | '\u{fff9}'..='\u{fffb}'
+        )
+}
+
+/// Names as a message shows them: each [`Shown`], joined by `sep`, and `… (N in all)` after
+/// the first [`SHOWN_NAMES`] (`total` counts names a problem did not keep).
+struct ShownNames<'a> {
+    names: &'a [String],
+    total: usize,
+    sep: &'a str,
+    quote: &'a str,
+}
+
+impl fmt::Display for ShownNames<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, name) in self.names.iter().take(SHOWN_NAMES).enumerate() {
+            if i > 0 {
+                f.write_str(self.sep)?;
+            }
+            write!(f, "{q}{}{q}", Shown(name), q = self.quote)?;
+        }
+        let total = self.total.max(self.names.len());
+        if total > SHOWN_NAMES.min(self.names.len()) {
+            write!(f, "{}… ({total} in all)", self.sep)?;
+        }
+        Ok(())
+    }
+}
+
+/// `names` for a message, with `total` names in all: `a -> b -> a`.
+pub(crate) fn shown_names<'a>(
+    names: &'a [String],
+    total: usize,
+    sep: &'a str,
+) -> impl fmt::Display + 'a {
+    ShownNames {
+        names,
+        total,
+        sep,
+        quote: "",
+    }
+}
+
+/// Names in quotes, comma-separated: `"none", "own", "all"`.
+pub(crate) fn shown_quoted(names: &[String], total: usize) -> impl fmt::Display + '_ {
+    ShownNames {
+        names,
+        total,
+        sep: ", ",
+        quote: "\"",
+    }
+}
+
+/// Cuts `s` to at most [`KEPT_BYTES`] bytes, at a character boundary.
+pub(crate) fn keep(s: &mut String) {
+    if s.len() > KEPT_BYTES {
+        let mut end = KEPT_BYTES;
+        while !s.is_char_boundary(end) {
+            end = end.saturating_sub(1);
+        }
+        s.truncate(end);
+    }
+}
+
+/// At most [`SHOWN_NAMES`] names, each cut by [`keep`].
+pub(crate) fn keep_names(names: &mut Vec<String>) {
+    names.truncate(SHOWN_NAMES);
+    names.iter_mut().for_each(keep);
+}
+
 /// Where a bad value sits in the input, written the way an admin reads it:
 /// `users[alice].overrides.max_channels`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
@@ -19,17 +141,21 @@ impl Path {
     }
 
     /// This path followed by a field: `users[alice]` + `overrides` = `users[alice].overrides`.
+    ///
+    /// Names from a document (feature keys) are written as [`Shown`]: escaped and cut short.
     pub fn field(&self, name: &str) -> Path {
         if self.0.is_empty() {
-            Path(name.to_owned())
+            Path(Shown(name).to_string())
         } else {
-            Path(format!("{}.{name}", self.0))
+            Path(format!("{}.{}", self.0, Shown(name)))
         }
     }
 
     /// This path followed by an element keyed by id or position: `users` + `alice` = `users[alice]`.
+    ///
+    /// The key is written as [`Shown`]: escaped and cut short.
     pub fn at(&self, key: impl fmt::Display) -> Path {
-        Path(format!("{}[{key}]", self.0))
+        Path(format!("{}[{}]", self.0, Shown(&key.to_string())))
     }
 
     /// The path as text.
@@ -144,7 +270,7 @@ pub enum Problem {
         supported: u32,
     },
     /// A reference to something that does not exist.
-    #[error("unknown {what} `{id}`")]
+    #[error("unknown {what} `{}`", Shown(.id))]
     Unknown {
         /// What was referred to: `feature`, `template`, `department`, `user` …
         what: &'static str,
@@ -152,7 +278,7 @@ pub enum Problem {
         id: String,
     },
     /// Two entries with the same id.
-    #[error("duplicate {what} id `{id}`")]
+    #[error("duplicate {what} id `{}`", Shown(.id))]
     Duplicate {
         /// What kind of entry.
         what: &'static str,
@@ -165,14 +291,26 @@ pub enum Problem {
         /// What kind of entry.
         what: &'static str,
     },
-    /// Templates whose parents lead back to themselves.
-    #[error("template parents form a cycle: {}", .0.join(" -> "))]
-    TemplateCycle(Vec<String>),
-    /// Features whose requirements lead back to themselves.
-    #[error("feature requirements form a cycle: {}", .0.join(" -> "))]
-    RequirementCycle(Vec<String>),
+    /// Templates whose parents lead back to themselves: the first [`SHOWN_NAMES`] templates of
+    /// the cycle, and its length.
+    #[error("template parents form a cycle: {}", shown_names(.names, *.length, " -> "))]
+    TemplateCycle {
+        /// The first templates of the cycle, in parent order.
+        names: Vec<String>,
+        /// How many steps the cycle has (the first template comes back after them).
+        length: usize,
+    },
+    /// Features whose requirements lead back to themselves: the first [`SHOWN_NAMES`] features
+    /// of the cycle, and its length.
+    #[error("feature requirements form a cycle: {}", shown_names(.names, *.length, " -> "))]
+    RequirementCycle {
+        /// The first features of the cycle, in requirement order.
+        names: Vec<String>,
+        /// How many steps the cycle has.
+        length: usize,
+    },
     /// A plan or catalog entry that does not apply to the feature's kind.
-    #[error("`{feature}` is a {kind}; {what} does not apply to it")]
+    #[error("`{}` is a {kind}; {what} does not apply to it", Shown(.feature))]
     WrongKind {
         /// The feature key.
         feature: String,
@@ -189,11 +327,17 @@ pub enum Problem {
         /// The end.
         to: i64,
     },
-    /// A choice kind with no options, or the same option twice.
-    #[error("choice options must be distinct and non-empty: {0:?}")]
-    BadOptions(Vec<String>),
+    /// A choice kind with no options, or the same option twice; or a list universe with an
+    /// item twice or an item holding `;`.
+    #[error("{what} must be distinct, non-empty and free of `;`: `{}` is not", Shown(.name))]
+    BadOptions {
+        /// `options` or `items`.
+        what: &'static str,
+        /// The first offending name (empty when there are no options at all).
+        name: String,
+    },
     /// One endpoint assigned to two users at the same instant.
-    #[error("{endpoint} is also assigned to `{other_user}` {}", during(*.from, *.to))]
+    #[error("{} is also assigned to `{}` {}", Shown(.endpoint), Shown(.other_user), during(*.from, *.to))]
     OverlappingAssignment {
         /// The endpoint, as `extension 201` or `agent 5001`.
         endpoint: String,
@@ -205,7 +349,7 @@ pub enum Problem {
         to: Option<i64>,
     },
     /// A user with two primary endpoints at the same instant.
-    #[error("a second primary endpoint overlaps `{other}`")]
+    #[error("a second primary endpoint overlaps `{}`", Shown(.other))]
     SecondPrimary {
         /// The other primary endpoint id.
         other: String,
@@ -219,7 +363,7 @@ pub enum Problem {
     #[error("the id `{0}` is reserved for the built-in catalog, and this catalog differs from it")]
     ReservedCatalogId(&'static str),
     /// A document names a different catalog than the one it is validated against.
-    #[error("the document names catalog `{document}` but is validated against catalog `{given}`")]
+    #[error("the document names catalog `{}` but is validated against catalog `{}`", Shown(.document), Shown(.given))]
     CatalogMismatch {
         /// The catalog the document names.
         document: String,
@@ -228,19 +372,19 @@ pub enum Problem {
     },
     /// A document embeds a catalog with the id of the one it is validated against, but a
     /// different definition.
-    #[error("the embedded catalog differs from catalog `{0}` it is validated against")]
+    #[error("the embedded catalog differs from catalog `{}` it is validated against", Shown(.0))]
     CatalogDiffers(String),
     /// A self-service gate that users could switch off themselves.
-    #[error("the self-service gate `{0}` cannot itself be user-adjustable")]
+    #[error("the self-service gate `{}` cannot itself be user-adjustable", Shown(.0))]
     AdjustableGate(String),
     /// A setting this version of the crate does not apply yet.
     #[error("{0} is not supported yet")]
     Unsupported(&'static str),
     /// A version string that is not `major.minor.patch`.
-    #[error("`{0}` is not a version of the form major.minor.patch")]
+    #[error("`{}` is not a version of the form major.minor.patch", Shown(.0))]
     BadVersion(String),
     /// A telephone number that is not digits (with an optional leading `+`).
-    #[error("`{0}` is not a telephone number")]
+    #[error("`{}` is not a telephone number", Shown(.0))]
     BadNumber(String),
     /// More entries than the crate accepts for this collection.
     #[error("{count} {what}, at most {max} are supported")]
@@ -252,6 +396,70 @@ pub enum Problem {
         /// The bound.
         max: usize,
     },
+    /// An id longer than the crate accepts.
+    #[error("{what} id `{}` is {length} bytes long, at most {max} are supported", Shown(.id))]
+    IdTooLong {
+        /// What kind of entry.
+        what: &'static str,
+        /// The id, cut to [`KEPT_BYTES`].
+        id: String,
+        /// Its length in bytes.
+        length: usize,
+        /// The bound ([`limits::ID_BYTES`](crate::limits::ID_BYTES)).
+        max: usize,
+    },
+    /// Templates whose parent chain is deeper than the crate accepts.
+    #[error("the parent chain is {depth} templates deep, at most {max} are supported")]
+    TooDeep {
+        /// The depth reached.
+        depth: usize,
+        /// The bound ([`limits::TEMPLATE_DEPTH`](crate::limits::TEMPLATE_DEPTH)).
+        max: usize,
+    },
+}
+
+impl Problem {
+    /// The problem with every string it carries cut to [`KEPT_BYTES`] and every list of names
+    /// to [`SHOWN_NAMES`].
+    fn kept(mut self) -> Problem {
+        match &mut self {
+            Problem::Value(e) => e.keep(),
+            Problem::Unknown { id, .. }
+            | Problem::Duplicate { id, .. }
+            | Problem::IdTooLong { id, .. }
+            | Problem::BadOptions { name: id, .. }
+            | Problem::WrongKind { feature: id, .. }
+            | Problem::SecondPrimary { other: id }
+            | Problem::CatalogDiffers(id)
+            | Problem::AdjustableGate(id)
+            | Problem::BadVersion(id)
+            | Problem::BadNumber(id) => keep(id),
+            Problem::TemplateCycle { names, .. } | Problem::RequirementCycle { names, .. } => {
+                keep_names(names)
+            }
+            Problem::OverlappingAssignment {
+                endpoint,
+                other_user,
+                ..
+            } => {
+                keep(endpoint);
+                keep(other_user);
+            }
+            Problem::CatalogMismatch { document, given } => {
+                keep(document);
+                keep(given);
+            }
+            Problem::UnsupportedVersion { .. }
+            | Problem::EmptyId { .. }
+            | Problem::EmptyRange { .. }
+            | Problem::UndecidedGate
+            | Problem::ReservedCatalogId(_)
+            | Problem::Unsupported(_)
+            | Problem::TooMany { .. }
+            | Problem::TooDeep { .. } => {}
+        }
+        self
+    }
 }
 
 /// `during [from, to)`, or `from {from} on` when open-ended.
@@ -291,13 +499,13 @@ fn during(from: i64, to: Option<i64>) -> String {
 #[non_exhaustive]
 pub enum LookupError {
     /// The catalog has no feature with this key (or id).
-    #[error("unknown feature `{0}`")]
+    #[error("unknown feature `{}`", Shown(.0))]
     UnknownFeature(String),
     /// The tenant has no user with this id (or handle).
-    #[error("unknown user `{0}`")]
+    #[error("unknown user `{}`", Shown(.0))]
     UnknownUser(String),
     /// The feature exists but is of another kind than the getter reads.
-    #[error("`{feature}` is a {kind}, not a {asked}")]
+    #[error("`{}` is a {kind}, not a {asked}", Shown(.feature))]
     WrongKind {
         /// The feature's key.
         feature: String,
@@ -354,7 +562,7 @@ pub struct ValidationErrors(Vec<Invalid>);
 impl ValidationErrors {
     /// One problem at one place.
     pub(crate) fn single(path: Path, problem: Problem) -> ValidationErrors {
-        ValidationErrors(vec![Invalid::new(path, problem)])
+        ValidationErrors(vec![Invalid::new(path, problem.kept())])
     }
 
     /// The problems, in the order described on [`ValidationErrors`].
@@ -411,7 +619,8 @@ pub(crate) struct Problems(Vec<Invalid>);
 
 impl Problems {
     pub(crate) fn push(&mut self, path: impl Into<Path>, problem: impl Into<Problem>) {
-        self.0.push(Invalid::new(path.into(), problem));
+        self.0
+            .push(Invalid::new(path.into(), problem.into().kept()));
     }
 
     /// `Ok(value)` if nothing was found, otherwise every problem.

@@ -5,9 +5,16 @@
 /// Orders nodes `0..n` so that every node comes after the nodes it depends on.
 ///
 /// `deps(i)` lists the nodes `i` depends on; out-of-range entries are ignored. If there are
-/// cycles, returns one per edge that closes a cycle, each as its nodes in dependency order with
-/// the first repeated at the end, so that every cycle can be reported at once.
-pub(crate) fn dependency_order<'a, F>(n: usize, deps: F) -> Result<Vec<usize>, Vec<Vec<usize>>>
+/// cycles, returns one per edge that closes a cycle (so each cycle once), each as its first
+/// nodes in dependency order (the first repeated at the end when the whole cycle is kept) and
+/// its length, so that every cycle can be reported at once in bounded space.
+///
+/// O(n + edges) time; each cycle keeps at most `shown + 1` nodes.
+pub(crate) fn dependency_order<'a, F>(
+    n: usize,
+    shown: usize,
+    deps: F,
+) -> Result<Vec<usize>, Vec<Cycle>>
 where
     F: Fn(usize) -> &'a [usize],
 {
@@ -18,6 +25,8 @@ where
         Done,
     }
     let mut mark = vec![Mark::New; n];
+    // Where an open node sits on the stack, so that closing a cycle is not a search.
+    let mut depth = vec![0usize; n];
     let mut order = Vec::with_capacity(n);
     let mut cycles = Vec::new();
     // (node, index of the next dependency to visit)
@@ -27,6 +36,9 @@ where
             continue;
         }
         stack.push((start, 0));
+        if let Some(d) = depth.get_mut(start) {
+            *d = 0;
+        }
         if let Some(m) = mark.get_mut(start) {
             *m = Mark::Open;
         }
@@ -40,14 +52,24 @@ where
                             if let Some(m) = mark.get_mut(dep) {
                                 *m = Mark::Open;
                             }
+                            if let Some(d) = depth.get_mut(dep) {
+                                *d = stack.len();
+                            }
                             stack.push((dep, 0));
                         }
                         Some(Mark::Open) => {
-                            let from = stack.iter().position(|(v, _)| *v == dep).unwrap_or(0);
-                            let mut cycle: Vec<usize> =
-                                stack.iter().skip(from).map(|(v, _)| *v).collect();
-                            cycle.push(dep);
-                            cycles.push(cycle);
+                            let from = depth.get(dep).copied().unwrap_or(0);
+                            let length = stack.len().saturating_sub(from);
+                            let mut nodes: Vec<usize> = stack
+                                .iter()
+                                .skip(from)
+                                .take(shown)
+                                .map(|(v, _)| *v)
+                                .collect();
+                            if length < shown {
+                                nodes.push(dep);
+                            }
+                            cycles.push(Cycle { nodes, length });
                         }
                         Some(Mark::Done) | None => {}
                     }
@@ -69,6 +91,16 @@ where
     }
 }
 
+/// A cycle found by [`dependency_order`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Cycle {
+    /// The first nodes of the cycle, in dependency order; the first node is repeated at the
+    /// end when the whole cycle fits.
+    pub(crate) nodes: Vec<usize>,
+    /// How many nodes the cycle has.
+    pub(crate) length: usize,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,7 +108,7 @@ mod tests {
     #[test]
     fn orders_dependencies_first() {
         let deps: Vec<Vec<usize>> = vec![vec![1], vec![2], vec![], vec![0, 2]];
-        let order = dependency_order(4, |i| &deps[i]).unwrap();
+        let order = dependency_order(4, 8, |i| &deps[i]).unwrap();
         let pos = |v| order.iter().position(|x| *x == v).unwrap();
         assert!(pos(2) < pos(1) && pos(1) < pos(0) && pos(0) < pos(3));
     }
@@ -84,16 +116,25 @@ mod tests {
     #[test]
     fn finds_a_cycle() {
         let deps: Vec<Vec<usize>> = vec![vec![1], vec![2], vec![0], vec![]];
+        let cycle = |nodes: Vec<usize>, length| Cycle { nodes, length };
         assert_eq!(
-            dependency_order(4, |i| &deps[i]),
-            Err(vec![vec![0, 1, 2, 0]])
+            dependency_order(4, 8, |i| &deps[i]),
+            Err(vec![cycle(vec![0, 1, 2, 0], 3)])
         );
         let selfloop: Vec<Vec<usize>> = vec![vec![0]];
-        assert_eq!(dependency_order(1, |i| &selfloop[i]), Err(vec![vec![0, 0]]));
+        assert_eq!(
+            dependency_order(1, 8, |i| &selfloop[i]),
+            Err(vec![cycle(vec![0, 0], 1)])
+        );
         let two: Vec<Vec<usize>> = vec![vec![1], vec![0], vec![3], vec![2]];
         assert_eq!(
-            dependency_order(4, |i| &two[i]),
-            Err(vec![vec![0, 1, 0], vec![2, 3, 2]])
+            dependency_order(4, 8, |i| &two[i]),
+            Err(vec![cycle(vec![0, 1, 0], 2), cycle(vec![2, 3, 2], 2)])
+        );
+        // A long cycle keeps its first nodes only.
+        assert_eq!(
+            dependency_order(4, 2, |i| &deps[i]),
+            Err(vec![cycle(vec![0, 1], 3)])
         );
     }
 
@@ -103,6 +144,26 @@ mod tests {
         let deps: Vec<Vec<usize>> = (0..n)
             .map(|i| if i + 1 < n { vec![i + 1] } else { vec![] })
             .collect();
-        assert_eq!(dependency_order(n, |i| &deps[i]).unwrap().len(), n);
+        assert_eq!(dependency_order(n, 8, |i| &deps[i]).unwrap().len(), n);
+    }
+}
+
+#[cfg(test)]
+mod many_cycles {
+    use super::*;
+
+    /// Every node of a long chain points back to the start: one cycle per back edge, each kept
+    /// in constant space, found in linear time.
+    #[test]
+    fn many_back_edges_stay_linear() {
+        let n = 100_000;
+        let deps: Vec<Vec<usize>> = (0..n)
+            .map(|i| if i + 1 < n { vec![i + 1, 0] } else { vec![0] })
+            .collect();
+        let cycles = dependency_order(n, 8, |i| &deps[i]).unwrap_err();
+        // Each node's edge back to node 0 closes one cycle (node 0's own is a self-loop).
+        assert_eq!(cycles.len(), n);
+        assert!(cycles.iter().all(|c| c.nodes.len() <= 9));
+        assert_eq!(cycles.first().map(|c| c.length), Some(n));
     }
 }

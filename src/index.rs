@@ -174,7 +174,9 @@ impl PolicySlot {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct ListTable {
     values: Vec<ListValue>,
-    handles: BTreeMap<Option<BTreeSet<String>>, u32>,
+    /// Handles by the list's FNV-1a hash: a lookup index, never iterated. Equal lists have equal
+    /// hashes; the few that collide are told apart by comparing the lists.
+    by_hash: BTreeMap<u64, Vec<u32>>,
 }
 
 /// A total order on lists, for interning and canonical numbering: `Any` first (as `None`),
@@ -184,6 +186,11 @@ pub(crate) fn list_key(list: &ListValue) -> Option<&BTreeSet<String>> {
         ListValue::Any => None,
         ListValue::Only(items) => Some(items),
     }
+}
+
+/// The fixed hash lists are interned by.
+pub(crate) fn list_hash(list: &ListValue) -> u64 {
+    crate::fnv::hash_of(&list_key(list))
 }
 
 /// The handle of the empty list in every index's table.
@@ -198,22 +205,29 @@ impl ListTable {
         table
     }
 
-    /// The handle of `list`, adding it if it is new.
+    /// The handle of `list`, adding it if it is new. O(size of the list) plus O(log n).
     pub(crate) fn intern(&mut self, list: &ListValue) -> i64 {
-        let key = list_key(list).cloned();
-        if let Some(h) = self.handles.get(&key) {
-            return i64::from(*h);
+        let hash = list_hash(list);
+        if let Some(h) = self.find_hashed(list, hash) {
+            return h;
         }
         let h = u32::try_from(self.values.len()).unwrap_or(u32::MAX);
         self.values.push(list.clone());
-        self.handles.insert(key, h);
+        self.by_hash.entry(hash).or_default().push(h);
         i64::from(h)
     }
 
-    /// The handle of `list`, if it is in the table.
+    /// The handle of `list`, if it is in the table. O(size of the list) plus O(log n).
     pub(crate) fn find(&self, list: &ListValue) -> Option<i64> {
-        let key = list_key(list).cloned();
-        self.handles.get(&key).map(|h| i64::from(*h))
+        self.find_hashed(list, list_hash(list))
+    }
+
+    fn find_hashed(&self, list: &ListValue, hash: u64) -> Option<i64> {
+        self.by_hash
+            .get(&hash)?
+            .iter()
+            .find(|&&h| self.values.get(h as usize) == Some(list))
+            .map(|&h| i64::from(h))
     }
 
     pub(crate) fn values(&self) -> &[ListValue] {

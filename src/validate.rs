@@ -7,8 +7,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::catalog::{Catalog, FeatureId};
-use crate::error::{At, Path, Problem, Problems, ValidationErrors};
+use crate::catalog::{Catalog, Feature, FeatureId};
+use crate::error::{At, Path, Problem, Problems, SHOWN_NAMES, ValidationErrors};
 use crate::graph::dependency_order;
 use crate::index::{
     Assignments, CompiledTemplate, DepartmentIx, DeviceEntry, Endpoint, GroupEntry, ListTable,
@@ -740,11 +740,11 @@ struct Validator<'c> {
 
 impl<'c> Validator<'c> {
     /// The feature id of `key`, or a reported `Unknown` problem at `path`.
-    fn feature(&mut self, key: &str, path: &At<'_>) -> Option<(FeatureId, &'c Kind)> {
+    fn feature(&mut self, key: &str, path: &At<'_>) -> Option<(FeatureId, &'c Feature)> {
         let catalog = self.catalog;
         match catalog
             .feature_id(key)
-            .and_then(|id| Some((id, catalog.get(id)?.kind())))
+            .and_then(|id| Some((id, catalog.get(id)?)))
         {
             Some(found) => Some(found),
             None => {
@@ -775,8 +775,8 @@ impl<'c> Validator<'c> {
         let mut out = Vec::with_capacity(values.len());
         for (key, raw) in values {
             let at = path.field(key);
-            if let Some((id, kind)) = self.feature(key, &at) {
-                match kind.parse(raw) {
+            if let Some((id, feature)) = self.feature(key, &at) {
+                match feature.parse(raw, true) {
                     Ok(value) => {
                         let setting = self.setting(value);
                         out.push((id, setting));
@@ -795,10 +795,10 @@ impl<'c> Validator<'c> {
         let path = path.field("policy");
         for (key, entry) in &tenant.policy {
             let at = path.field(key);
-            let Some((id, kind)) = self.feature(key, &at) else {
+            let Some((id, feature)) = self.feature(key, &at) else {
                 continue;
             };
-            match kind.parse(&entry.value) {
+            match feature.parse(&entry.value, true) {
                 Ok(value) => {
                     let setting = self.setting(value);
                     if let Some(slot) = slots.get_mut(id.index()) {
@@ -844,9 +844,10 @@ impl<'c> Validator<'c> {
                        what| {
             let section = path.field(field);
             let at = section.field(key);
-            let Some((id, kind)) = v.feature(key, &at) else {
+            let Some((id, feature)) = v.feature(key, &at) else {
                 return;
             };
+            let kind = feature.kind();
             if !fits(kind) {
                 v.problems.push(
                     at,
@@ -859,7 +860,7 @@ impl<'c> Validator<'c> {
                 return;
             }
             // A plan universe is a ceiling, not a user's list: list size bounds do not apply.
-            match kind.without_size_bounds().parse(&raw) {
+            match feature.parse(&raw, false) {
                 Ok(value) => {
                     let setting = v.setting(value);
                     if let Some(slot) = caps.get_mut(id.index()) {
@@ -904,10 +905,10 @@ impl<'c> Validator<'c> {
         let seats_at = path.field("seats");
         for (key, count) in &plan.seats {
             let at = seats_at.field(key);
-            let Some((id, kind)) = self.feature(key, &at) else {
+            let Some((id, feature)) = self.feature(key, &at) else {
                 continue;
             };
-            if self.catalog.get(id).is_some_and(|f| f.seats()) {
+            if feature.seats() {
                 if let Some(slot) = seats.get_mut(id.index()) {
                     *slot = Some(*count);
                 }
@@ -916,7 +917,7 @@ impl<'c> Validator<'c> {
                     at,
                     Problem::WrongKind {
                         feature: key.clone(),
-                        kind: kind.name(),
+                        kind: feature.kind().name(),
                         what: "seats (the catalog does not sell it by the seat)",
                     },
                 );
@@ -971,21 +972,25 @@ impl<'c> Validator<'c> {
                 .map(|t| t.id.to_string())
                 .unwrap_or_default()
         };
-        let order =
-            match dependency_order(own.len(), |i| parents.get(i).map_or(&[][..], Vec::as_slice)) {
-                Ok(order) => order,
-                Err(cycles) => {
-                    for cycle in cycles {
-                        let names_in_cycle: Vec<String> = cycle.iter().map(|&i| id_of(i)).collect();
-                        let first = names_in_cycle.first().cloned().unwrap_or_default();
-                        self.problems.push(
-                            path.key(&first).field("parent"),
-                            Problem::TemplateCycle(names_in_cycle),
-                        );
-                    }
-                    return Vec::new();
+        let order = match dependency_order(own.len(), SHOWN_NAMES, |i| {
+            parents.get(i).map_or(&[][..], Vec::as_slice)
+        }) {
+            Ok(order) => order,
+            Err(cycles) => {
+                for cycle in cycles {
+                    let names: Vec<String> = cycle.nodes.iter().map(|&i| id_of(i)).collect();
+                    let first = names.first().cloned().unwrap_or_default();
+                    self.problems.push(
+                        path.key(&first).field("parent"),
+                        Problem::TemplateCycle {
+                            names,
+                            length: cycle.length,
+                        },
+                    );
                 }
-            };
+                return Vec::new();
+            }
+        };
         // Each flattened value with the template that set it, so explanations can credit it.
         let mut flat: Vec<Option<Vec<Sourced>>> = vec![None; own.len()];
         let mut inherited = 0usize;

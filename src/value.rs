@@ -32,6 +32,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{Shown, shown_quoted};
+
 /// Self-service access to a menu or dashboard section: `none < read < write` (IP Office).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -195,8 +197,24 @@ impl ListValue {
 /// JSON alone cannot say what `"none"` means (an access level or a choice option), so plain
 /// models carry `RawValue`s and [`Kind::parse`] turns them into typed [`Value`]s during
 /// validation.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(untagged)]
+///
+/// Reading never fails on a value's shape: a JSON value no feature takes (a fraction, `null`,
+/// an object …) is kept as [`RawValue::Unreadable`], so that validation reports it with its path
+/// and feature, next to every other problem of the document.
+///
+/// ```
+/// use pbx_entitlements::{model::Tenant, validate};
+///
+/// let tenant: Tenant = serde_json::from_str(r#"{
+///     "version": 1, "tenant": "acme", "plan": {"id": "p", "features": "all"},
+///     "users": [{"id": "u", "overrides": {"max_channels": 2.5, "chat": null}}]
+/// }"#).unwrap();
+/// let errors = validate(&tenant).unwrap_err().to_string();
+/// assert!(errors.contains("users[u].overrides.max_channels: expected an integer in 0..=100, found 2.5"));
+/// assert!(errors.contains("users[u].overrides.chat: expected a boolean, found null"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RawValue {
     /// `true` / `false`: toggles and restriction toggles.
     Bool(bool),
@@ -206,6 +224,10 @@ pub enum RawValue {
     Text(String),
     /// An array of strings: a list.
     List(Vec<String>),
+    /// A JSON value no kind takes, as it looked (`2.5`, `-0`, `null`, `18446744073709551615`,
+    /// `an object`, `an array holding a number`): kept so that validation can say where it is.
+    /// It never validates, and cannot be written back.
+    Unreadable(String),
 }
 
 impl RawValue {
@@ -216,7 +238,178 @@ impl RawValue {
             RawValue::Integer(_) => "an integer",
             RawValue::Text(_) => "a string",
             RawValue::List(_) => "an array",
+            RawValue::Unreadable(_) => "a value no feature takes",
         }
+    }
+
+    /// What a message says was found: the value itself when short (`2.5`, `true`, `"ful"`).
+    fn found(&self) -> String {
+        use crate::error::Shown;
+        match self {
+            RawValue::Bool(b) => b.to_string(),
+            RawValue::Integer(n) => n.to_string(),
+            RawValue::Text(t) => format!("\"{}\"", Shown(t)),
+            RawValue::List(items) => format!("an array of {} strings", items.len()),
+            RawValue::Unreadable(what) => what.clone(),
+        }
+    }
+}
+
+impl Serialize for RawValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            RawValue::Bool(b) => serializer.serialize_bool(*b),
+            RawValue::Integer(n) => serializer.serialize_i64(*n),
+            RawValue::Text(t) => serializer.serialize_str(t),
+            RawValue::List(items) => items.serialize(serializer),
+            RawValue::Unreadable(what) => Err(serde::ser::Error::custom(format_args!(
+                "{} is not a feature value and cannot be written",
+                crate::error::Shown(what)
+            ))),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RawValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<RawValue, D::Error> {
+        deserializer.deserialize_any(RawVisitor)
+    }
+}
+
+/// Reads any JSON value as a [`RawValue`], keeping the shapes no kind takes as `Unreadable`.
+struct RawVisitor;
+
+impl<'de> serde::de::Visitor<'de> for RawVisitor {
+    type Value = RawValue;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a feature value")
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<RawValue, E> {
+        Ok(RawValue::Bool(b))
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<RawValue, E> {
+        Ok(RawValue::Integer(n))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<RawValue, E> {
+        Ok(
+            i64::try_from(n)
+                .map_or_else(|_| RawValue::Unreadable(n.to_string()), RawValue::Integer),
+        )
+    }
+    fn visit_i128<E>(self, n: i128) -> Result<RawValue, E> {
+        Ok(
+            i64::try_from(n)
+                .map_or_else(|_| RawValue::Unreadable(n.to_string()), RawValue::Integer),
+        )
+    }
+    fn visit_u128<E>(self, n: u128) -> Result<RawValue, E> {
+        Ok(
+            i64::try_from(n)
+                .map_or_else(|_| RawValue::Unreadable(n.to_string()), RawValue::Integer),
+        )
+    }
+    fn visit_f64<E>(self, x: f64) -> Result<RawValue, E> {
+        // JSON's `-0` arrives as a float: an integer feature must not read it as 0.
+        Ok(RawValue::Unreadable(if x == 0.0 && x.is_sign_negative() {
+            "-0".to_owned()
+        } else {
+            format!("{x:?}")
+        }))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<RawValue, E> {
+        Ok(RawValue::Text(s.to_owned()))
+    }
+    fn visit_string<E>(self, s: String) -> Result<RawValue, E> {
+        Ok(RawValue::Text(s))
+    }
+    fn visit_unit<E>(self) -> Result<RawValue, E> {
+        Ok(RawValue::Unreadable("null".to_owned()))
+    }
+    fn visit_none<E>(self) -> Result<RawValue, E> {
+        Ok(RawValue::Unreadable("null".to_owned()))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<RawValue, A::Error> {
+        let mut items = Vec::new();
+        let mut other = None;
+        while let Some(entry) = seq.next_element::<Entry>()? {
+            match entry {
+                Entry::Text(t) if other.is_none() => items.push(t),
+                Entry::Text(_) => {}
+                Entry::Other(shape) => other = other.or(Some(shape)),
+            }
+        }
+        Ok(match other {
+            None => RawValue::List(items),
+            Some(shape) => RawValue::Unreadable(format!("an array holding {shape}")),
+        })
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawValue, A::Error> {
+        while map
+            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(RawValue::Unreadable("an object".to_owned()))
+    }
+}
+
+/// One element of an array value: a string, or the shape of anything else.
+enum Entry {
+    Text(String),
+    Other(&'static str),
+}
+
+impl<'de> Deserialize<'de> for Entry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Entry, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Entry;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list entry")
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Entry, E> {
+                Ok(Entry::Other("a boolean"))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Entry, E> {
+                Ok(Entry::Other("a number"))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Entry, E> {
+                Ok(Entry::Other("a number"))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Entry, E> {
+                Ok(Entry::Other("a number"))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Entry, E> {
+                Ok(Entry::Text(s.to_owned()))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Entry, E> {
+                Ok(Entry::Text(s))
+            }
+            fn visit_unit<E>(self) -> Result<Entry, E> {
+                Ok(Entry::Other("null"))
+            }
+            fn visit_none<E>(self) -> Result<Entry, E> {
+                Ok(Entry::Other("null"))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Entry, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Entry::Other("an array"))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Entry, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Entry::Other("an object"))
+            }
+        }
+        deserializer.deserialize_any(V)
     }
 }
 
@@ -269,6 +462,7 @@ impl fmt::Display for RawValue {
             RawValue::Integer(n) => write!(f, "{n}"),
             RawValue::Text(s) => write!(f, "{s:?}"),
             RawValue::List(items) => write!(f, "{items:?}"),
+            RawValue::Unreadable(what) => f.write_str(what),
         }
     }
 }
@@ -387,7 +581,7 @@ impl fmt::Display for ListValue {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
-                    f.write_str(item)?;
+                    write!(f, "{}", crate::error::Shown(item))?;
                 }
                 f.write_str("]")
             }
@@ -467,13 +661,13 @@ pub enum Kind {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ValueError {
-    /// The JSON shape does not match the kind.
+    /// The JSON shape does not match the kind: `expected an integer in 0..=100, found 2.5`.
     #[error("expected {expected}, found {found}")]
     KindMismatch {
-        /// What the kind takes.
-        expected: &'static str,
-        /// What was given.
-        found: &'static str,
+        /// What the kind takes (`an integer in 0..=100`, `a boolean`).
+        expected: String,
+        /// What was given: the value itself when short (`2.5`, `null`, `"ful"`), else its shape.
+        found: String,
     },
     /// A limit outside the catalog bounds.
     #[error("{value} is outside {min}..={max}")]
@@ -486,26 +680,36 @@ pub enum ValueError {
         max: i64,
     },
     /// A name that is not one of the kind's options.
-    #[error("unknown option {found:?}; expected one of {expected:?}")]
+    #[error("unknown option \"{}\"; expected one of {}", Shown(.found), shown_quoted(.expected, *.options))]
     UnknownOption {
         /// The name given.
         found: String,
-        /// The options the kind has.
+        /// The first options of the kind (at most [`SHOWN_NAMES`](crate::error::SHOWN_NAMES)).
         expected: Vec<String>,
+        /// How many options the kind has.
+        options: usize,
     },
     /// A list item outside the list's closed universe.
-    #[error("{item:?} is not an allowed entry; expected one of {expected:?}")]
+    #[error("\"{}\" is not an allowed entry; expected one of {}", Shown(.item), shown_quoted(.expected, *.items))]
     NotAnItem {
         /// The item given.
         item: String,
-        /// The allowed items.
+        /// The first allowed items (at most [`SHOWN_NAMES`](crate::error::SHOWN_NAMES)).
         expected: Vec<String>,
+        /// How many items the universe has.
+        items: usize,
     },
-    /// An empty string or one containing the `;` separator in a list.
-    #[error("list entry {item:?} is empty or contains ';'")]
+    /// An empty string in a list, or one holding the `;` separator or a control character.
+    #[error("list entry \"{}\" is empty or holds ';' or a control character", Shown(.item))]
     BadEntry {
         /// The entry given.
         item: String,
+    },
+    /// `"any"` for a list with a size bound: it would stand for more than the bound allows.
+    #[error("\"any\" is not allowed: this list holds at most {bound}")]
+    AnyPastBound {
+        /// The bound, in words (`127 characters`, `10 entries`).
+        bound: String,
     },
     /// A list with more entries than the catalog allows.
     #[error("{entries} entries, at most {max} allowed")]
@@ -525,7 +729,80 @@ pub enum ValueError {
     },
 }
 
+impl ValueError {
+    /// Cuts the strings the error carries to [`KEPT_BYTES`](crate::error::KEPT_BYTES).
+    pub(crate) fn keep(&mut self) {
+        use crate::error::{keep, keep_names};
+        match self {
+            ValueError::KindMismatch { found, .. } => keep(found),
+            ValueError::UnknownOption {
+                found: item,
+                expected,
+                ..
+            }
+            | ValueError::NotAnItem { item, expected, .. } => {
+                keep(item);
+                keep_names(expected);
+            }
+            ValueError::BadEntry { item } => keep(item),
+            ValueError::OutOfBounds { .. }
+            | ValueError::TooManyEntries { .. }
+            | ValueError::TooLong { .. }
+            | ValueError::AnyPastBound { .. } => {}
+        }
+    }
+}
+
+/// A kind's option names or list items in sorted order, as positions into the kind's own
+/// vector: membership is a binary search, not a scan.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Lookup(Vec<u32>);
+
+impl Lookup {
+    /// The lookup of a kind's names. O(U log U) for U names.
+    pub(crate) fn of(kind: &Kind) -> Lookup {
+        let names = kind.names();
+        let len = u32::try_from(names.len()).unwrap_or(u32::MAX);
+        let mut order: Vec<u32> = (0..len).collect();
+        order.sort_by(|&a, &b| names.get(a as usize).cmp(&names.get(b as usize)));
+        Lookup(order)
+    }
+
+    /// The position of `name` among `names` (the kind's vector this lookup was made of).
+    /// O(log U).
+    fn position(&self, names: &[String], name: &str) -> Option<usize> {
+        let name_at = |p: u32| names.get(p as usize).map(String::as_str);
+        self.0
+            .binary_search_by(|&p| name_at(p).cmp(&Some(name)))
+            .ok()
+            .and_then(|i| self.0.get(i))
+            .map(|&p| p as usize)
+    }
+}
+
 impl Kind {
+    /// The option names (choice) or closed universe (list); empty otherwise.
+    fn names(&self) -> &[String] {
+        match self {
+            Kind::Choice { options } => options,
+            Kind::List {
+                items: Some(items), ..
+            } => items,
+            _ => &[],
+        }
+    }
+
+    /// The first names of the kind, for an error, and how many there are.
+    fn preview(&self) -> (Vec<String>, usize) {
+        let names = self.names();
+        let shown = names
+            .iter()
+            .take(crate::error::SHOWN_NAMES)
+            .cloned()
+            .collect();
+        (shown, names.len())
+    }
+
     /// A short human name of the kind, for messages.
     pub fn name(&self) -> &'static str {
         match self {
@@ -608,7 +885,9 @@ impl Kind {
                 (None, _) => true,
                 (Some(_), ListValue::Any) => true,
                 (Some(universe), ListValue::Only(set)) => {
-                    set.iter().all(|item| universe.contains(item))
+                    let lookup = Lookup::of(self);
+                    set.iter()
+                        .all(|item| lookup.position(universe, item).is_some())
                 }
             },
             _ => false,
@@ -633,10 +912,26 @@ impl Kind {
     /// A [`ValueError`] saying why the value does not fit: the wrong JSON shape, a limit
     /// outside the bounds, an unknown option, a list entry outside the closed universe, empty
     /// or holding `;`, or a list past its size bounds. The caller adds the path.
+    ///
+    /// A closed set of names (options, list items) is sorted for each call, O(U log U); the
+    /// catalog keeps that lookup per feature, so validating a document sorts each set once.
     pub fn parse(&self, raw: &RawValue) -> Result<Value, ValueError> {
+        self.parse_in(raw, &Lookup::of(self), true)
+    }
+
+    /// [`Kind::parse`] with the kind's sorted names given, and a list's size bounds checked
+    /// only when `sized` (a plan's universe is a ceiling, not one admin's entry). `"any"` is
+    /// refused for a list with a size bound either way: it would stand for every entry.
+    /// O(k log U) for k given entries.
+    pub(crate) fn parse_in(
+        &self,
+        raw: &RawValue,
+        lookup: &Lookup,
+        sized: bool,
+    ) -> Result<Value, ValueError> {
         let mismatch = || ValueError::KindMismatch {
-            expected: self.expected_shape(),
-            found: raw.shape(),
+            expected: self.expected(),
+            found: raw.found(),
         };
         match (self, raw) {
             (Kind::Toggle, RawValue::Bool(b)) => Ok(Value::Toggle(*b)),
@@ -648,6 +943,7 @@ impl Kind {
                 .ok_or_else(|| ValueError::UnknownOption {
                     found: name.clone(),
                     expected: Access::ALL.iter().map(|a| a.as_str().to_owned()).collect(),
+                    options: Access::ALL.len(),
                 }),
             (Kind::Limit { min, max }, RawValue::Integer(n)) => {
                 if (*min..=*max).contains(n) {
@@ -660,18 +956,22 @@ impl Kind {
                     })
                 }
             }
-            (Kind::Choice { options }, RawValue::Text(name)) => options
-                .iter()
-                .position(|o| o == name)
+            (Kind::Choice { options }, RawValue::Text(name)) => lookup
+                .position(options, name)
                 .and_then(|i| ChoiceValue::at(options, i))
                 .map(Value::Choice)
-                .ok_or_else(|| ValueError::UnknownOption {
-                    found: name.clone(),
-                    expected: options.clone(),
+                .ok_or_else(|| {
+                    let (expected, options) = self.preview();
+                    ValueError::UnknownOption {
+                        found: name.clone(),
+                        expected,
+                        options,
+                    }
                 }),
-            (Kind::List { .. }, RawValue::Text(word)) if word == "any" => {
-                Ok(Value::List(ListValue::Any))
-            }
+            (Kind::List { .. }, RawValue::Text(word)) if word == "any" => match self.size_bound() {
+                Some(bound) => Err(ValueError::AnyPastBound { bound }),
+                None => Ok(Value::List(ListValue::Any)),
+            },
             (
                 Kind::List {
                     items,
@@ -682,35 +982,55 @@ impl Kind {
             ) => {
                 let set: BTreeSet<String> = entries.iter().cloned().collect();
                 for item in &set {
-                    if item.is_empty() || item.contains(';') {
+                    if item.is_empty() || item.contains(';') || item.chars().any(char::is_control) {
                         return Err(ValueError::BadEntry { item: item.clone() });
                     }
                     if let Some(universe) = items
-                        && !universe.contains(item)
+                        && lookup.position(universe, item).is_none()
                     {
+                        let (expected, items) = self.preview();
                         return Err(ValueError::NotAnItem {
                             item: item.clone(),
-                            expected: universe.clone(),
+                            expected,
+                            items,
                         });
                     }
                 }
-                if let Some(max) = max_entries
-                    && set.len() > *max as usize
+                let max_entries = max_entries.filter(|_| sized);
+                let max_chars = max_chars.filter(|_| sized);
+                let limit = crate::limits::LIST_ENTRIES;
+                if let Some(max) = max_entries.or((set.len() > limit as usize).then_some(limit))
+                    && set.len() > max as usize
                 {
                     return Err(ValueError::TooManyEntries {
                         entries: set.len(),
-                        max: *max,
+                        max,
                     });
                 }
                 if let Some(max) = max_chars {
                     let chars = joined_len(&set);
-                    if chars > *max as usize {
-                        return Err(ValueError::TooLong { chars, max: *max });
+                    if chars > max as usize {
+                        return Err(ValueError::TooLong { chars, max });
                     }
                 }
                 Ok(Value::List(ListValue::Only(set)))
             }
             _ => Err(mismatch()),
+        }
+    }
+
+    /// A list's size bound in words, if it has one.
+    fn size_bound(&self) -> Option<String> {
+        match self {
+            Kind::List {
+                max_chars: Some(max),
+                ..
+            } => Some(format!("{max} characters")),
+            Kind::List {
+                max_entries: Some(max),
+                ..
+            } => Some(format!("{max} entries")),
+            _ => None,
         }
     }
 
@@ -739,13 +1059,18 @@ impl Kind {
         }
     }
 
-    fn expected_shape(&self) -> &'static str {
+    /// What a value of this kind looks like, for messages.
+    fn expected(&self) -> String {
         match self {
-            Kind::Toggle | Kind::Restriction => "a boolean",
-            Kind::Access => "\"none\", \"read\" or \"write\"",
-            Kind::Limit { .. } => "an integer",
-            Kind::Choice { .. } => "an option name",
-            Kind::List { .. } => "an array of strings or \"any\"",
+            Kind::Toggle | Kind::Restriction => "a boolean".to_owned(),
+            Kind::Access => "\"none\", \"read\" or \"write\"".to_owned(),
+            Kind::Limit { min, max } => format!("an integer in {min}..={max}"),
+            Kind::Choice { options } => format!(
+                "one of {}",
+                crate::error::shown_quoted(options, options.len())
+            ),
+            Kind::List { .. } if self.size_bound().is_some() => "an array of strings".to_owned(),
+            Kind::List { .. } => "an array of strings or \"any\"".to_owned(),
         }
     }
 }

@@ -166,6 +166,7 @@ fn call_operations_is_a_list_over_desk_phone_and_softphone() {
             Problem::Value(ValueError::NotAnItem {
                 item: "webrtc".into(),
                 expected: vec!["desk_phone".into(), "softphone".into()],
+                items: 2,
             })
         )]
     );

@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{Catalog, Condition, Feature, FeatureId, MergeRule, Requirement};
 use crate::device::{AppVersion, DeviceConstraint, Platforms};
-use crate::error::{Path, Problem, Problems, ValidationErrors};
+use crate::error::{Path, Problem, Problems, SHOWN_NAMES, ValidationErrors};
 use crate::graph::dependency_order;
+use crate::limits;
 use crate::value::{Kind, RawValue};
 
 /// A requirement as written: the key of the required feature and, optionally, the least value
@@ -369,7 +370,7 @@ impl CatalogBuilder {
 }
 
 /// Features are addressed by `u16` ids.
-const MAX_FEATURES: usize = u16::MAX as usize;
+const MAX_FEATURES: usize = limits::FEATURES;
 
 impl CatalogDef {
     /// Checks the catalog and resolves its references, reporting every problem with its path
@@ -486,6 +487,7 @@ impl CatalogDef {
             edges.push(requires.iter().map(|r| r.feature.index()).collect());
             features.push(Feature {
                 key: def.key.clone(),
+                lookup: crate::value::Lookup::of(&def.kind),
                 kind: def.kind.clone(),
                 default,
                 merge: def.merge,
@@ -500,7 +502,7 @@ impl CatalogDef {
             });
         }
 
-        let requirement_order = match dependency_order(features.len(), |i| {
+        let requirement_order = match dependency_order(features.len(), SHOWN_NAMES, |i| {
             edges.get(i).map_or(&[][..], Vec::as_slice)
         }) {
             Ok(order) => order
@@ -510,13 +512,17 @@ impl CatalogDef {
             Err(cycles) => {
                 for cycle in cycles {
                     let names: Vec<String> = cycle
+                        .nodes
                         .iter()
                         .filter_map(|i| features.get(*i).map(|f: &Feature| f.key.clone()))
                         .collect();
                     let first = names.first().cloned().unwrap_or_default();
                     problems.push(
                         list_path.at(first).field("requires"),
-                        Problem::RequirementCycle(names),
+                        Problem::RequirementCycle {
+                            names,
+                            length: cycle.length,
+                        },
                     );
                 }
                 Vec::new()
@@ -599,24 +605,67 @@ fn check_kind(kind: &Kind, path: &Path, problems: &mut Problems) {
                 to: *max,
             },
         ),
-        Kind::Choice { options } if !distinct_names(options) || options.len() > MAX_FEATURES => {
-            problems.push(path.field("options"), Problem::BadOptions(options.clone()));
+        Kind::Choice { options } if options.len() > limits::CHOICE_OPTIONS => problems.push(
+            path.field("options"),
+            Problem::TooMany {
+                what: "options",
+                count: options.len(),
+                max: limits::CHOICE_OPTIONS,
+            },
+        ),
+        Kind::List {
+            items: Some(items), ..
+        } if items.len() > limits::LIST_ITEMS => problems.push(
+            path.field("items"),
+            Problem::TooMany {
+                what: "items",
+                count: items.len(),
+                max: limits::LIST_ITEMS,
+            },
+        ),
+        Kind::Choice { options } => {
+            if let Some(name) = first_bad_name(options, false) {
+                problems.push(
+                    path.field("options"),
+                    Problem::BadOptions {
+                        what: "options",
+                        name,
+                    },
+                );
+            }
         }
         Kind::List {
             items: Some(items), ..
-        } if !distinct_names(items) || items.iter().any(|i| i.contains(';')) => {
-            problems.push(path.field("items"), Problem::BadOptions(items.clone()));
+        } => {
+            if let Some(name) = first_bad_name(items, true) {
+                problems.push(
+                    path.field("items"),
+                    Problem::BadOptions {
+                        what: "items",
+                        name,
+                    },
+                );
+            }
         }
         _ => {}
     }
 }
 
-fn distinct_names(names: &[String]) -> bool {
+/// The first name that is empty, repeated, or (for list items) holds `;` or a control
+/// character; `Some("")` for no names at all. O(n log n).
+fn first_bad_name(names: &[String], list_items: bool) -> Option<String> {
+    if names.is_empty() {
+        return Some(String::new());
+    }
     let mut seen = std::collections::BTreeSet::new();
-    !names.is_empty()
-        && names
-            .iter()
-            .all(|n| !n.is_empty() && seen.insert(n.as_str()))
+    names
+        .iter()
+        .find(|name| {
+            name.is_empty()
+                || !seen.insert(name.as_str())
+                || (list_items && (name.contains(';') || name.chars().any(char::is_control)))
+        })
+        .cloned()
 }
 
 impl From<&Catalog> for CatalogDef {

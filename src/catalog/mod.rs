@@ -123,6 +123,8 @@ pub struct Requirement {
 pub struct Feature {
     key: String,
     kind: Kind,
+    /// The kind's options or list items, sorted once for lookups.
+    lookup: crate::value::Lookup,
     default: Value,
     merge: MergeRule,
     requires: Vec<Requirement>,
@@ -133,6 +135,16 @@ pub struct Feature {
 }
 
 impl Feature {
+    /// Reads a document's value for this feature (see [`Kind::parse`]), looking names up in the
+    /// sorted copy the catalog keeps: O(k log U) for k entries in a universe of U.
+    pub(crate) fn parse(
+        &self,
+        raw: &crate::value::RawValue,
+        sized: bool,
+    ) -> Result<Value, crate::value::ValueError> {
+        self.kind.parse_in(raw, &self.lookup, sized)
+    }
+
     /// The stable key (`max_channels`).
     pub fn key(&self) -> &str {
         &self.key

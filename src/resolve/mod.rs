@@ -148,6 +148,8 @@ struct Acc {
     priority: u32,
     /// Whether a template of this user set the feature yet.
     seen: bool,
+    /// Whether the feature's list values wait in [`Scratch::parts`] to be merged at once.
+    pending: bool,
 }
 
 /// Reusable per-user working memory.
@@ -159,6 +161,8 @@ struct Scratch {
     touched: Vec<usize>,
     /// Gate-closure features an unmet requirement turned off (all `false` between runs).
     forced_off: Vec<bool>,
+    /// List values of the user's templates, by feature, to merge at once (empty between runs).
+    parts: Vec<(usize, i64)>,
 }
 
 impl Scratch {
@@ -168,6 +172,7 @@ impl Scratch {
             acc: vec![Acc::default(); n],
             touched: Vec::with_capacity(n),
             forced_off: vec![false; n],
+            parts: Vec::new(),
         }
     }
 }
@@ -490,12 +495,15 @@ impl<'i> Resolver<'i> {
     /// Layer 3: combines the values of the user's templates by each feature's merge rule.
     /// Leaves the merged level of every feature a template sets in `acc`, and those features
     /// in `touched`. Locked features are skipped (and reported).
+    ///
+    /// O(S + E log E) for S template values reaching the user and E list entries among them:
+    /// scalar levels combine as they come; the lists of a feature are gathered in `parts` and
+    /// merged once each, never pairwise.
     fn merge_templates<O: Observer>(
         &self,
         user: &UserRanges,
         combos: &mut Combos<'_>,
-        acc: &mut [Acc],
-        touched: &mut Vec<usize>,
+        (acc, touched, parts): (&mut [Acc], &mut Vec<usize>, &mut Vec<(usize, i64)>),
         o: &mut O,
     ) {
         for source in self.index.sources_of(user) {
@@ -535,10 +543,20 @@ impl<'i> Resolver<'i> {
                         level,
                         priority: source.priority,
                         seen: true,
+                        pending: false,
                     };
                     touched.push(f);
                 } else {
                     match p.merge {
+                        MergeRule::MostPermissive | MergeRule::MostRestrictive if p.list => {
+                            if level != slot.level {
+                                if !slot.pending {
+                                    parts.push((f, slot.level));
+                                    slot.pending = true;
+                                }
+                                parts.push((f, level));
+                            }
+                        }
                         MergeRule::MostPermissive => {
                             slot.level = join(p, slot.level, level, combos)
                         }
@@ -553,6 +571,21 @@ impl<'i> Resolver<'i> {
                     }
                 }
             }
+        }
+
+        if !parts.is_empty() {
+            parts.sort_by_key(|&(f, _)| f);
+            let mut handles = Vec::new();
+            for run in parts.chunk_by(|a, b| a.0 == b.0) {
+                let Some(&(f, _)) = run.first() else { continue };
+                let (Some(p), Some(slot)) = (self.features.get(f), acc.get_mut(f)) else {
+                    continue;
+                };
+                handles.extend(run.iter().map(|&(_, h)| h));
+                slot.level = combos.combine_all(&mut handles, p.merge == MergeRule::MostPermissive);
+                slot.pending = false;
+            }
+            parts.clear();
         }
 
         for &f in touched.iter() {
@@ -586,7 +619,13 @@ impl<'i> Resolver<'i> {
         let mut combos = Combos::new(&self.table);
         let mut acc = vec![Acc::default(); n];
         let mut touched = Vec::new();
-        self.merge_templates(entry, &mut combos, &mut acc, &mut touched, &mut Silent);
+        let mut parts = Vec::new();
+        self.merge_templates(
+            entry,
+            &mut combos,
+            (&mut acc, &mut touched, &mut parts),
+            &mut Silent,
+        );
         touched.sort_unstable();
         let levels: Vec<(usize, i64)> = touched
             .iter()
@@ -706,6 +745,7 @@ impl<'i> Resolver<'i> {
             acc,
             touched,
             forced_off,
+            parts,
         } = scratch;
         levels.clear();
         levels.extend_from_slice(&self.base_levels);
@@ -729,7 +769,7 @@ impl<'i> Resolver<'i> {
             }
         }
         if !user.detached {
-            self.merge_templates(user, combos, acc, touched, o);
+            self.merge_templates(user, combos, (acc, touched, parts), o);
             for &f in touched.iter() {
                 if let (Some(level), Some(slot)) = (levels.get_mut(f), acc.get(f)) {
                     *level = slot.level;

@@ -55,7 +55,7 @@ use pbx_entitlements::{
 /// | `recordings_replay` | choice | `"none"` / `"own"` / `"all"` |
 /// | `caller_id_mode` | choice | `"fixed"` / `"assigned_ivr"` / `"selected"` / `"all"` |
 /// | `allowed_country_codes` | open list | a subset of `["48", "49", "420"]` or `"any"` |
-/// | `recordings_replay_others` | open list, ≤ 127 chars | a few short numbers or `"any"` |
+/// | `recordings_replay_others` | open list, ≤ 127 chars | a few short numbers (never `"any"`: bounded) |
 /// | `call_operations` | closed list | a subset of `["desk_phone", "softphone"]` or `"any"` |
 pub const FEATURE_POOL: &[&str] = &[
     "chat",
@@ -127,7 +127,8 @@ fn owned(pool: &[&str]) -> Vec<String> {
 // ---------------------------------------------------------------------------------------------
 
 /// A value valid for the standard feature `key` (one of [`FEATURE_POOL`]), in its interchange
-/// shape. Values stay inside catalog bounds; list values may be `"any"`.
+/// shape. Values stay inside catalog bounds; list values may be `"any"` unless
+/// the list has a size bound.
 ///
 /// Keys outside the pool get a boolean, which is right for any standard toggle.
 pub fn raw_value_for(key: &str) -> BoxedStrategy<RawValue> {
@@ -139,6 +140,12 @@ pub fn raw_value_for(key: &str) -> BoxedStrategy<RawValue> {
         ]
         .boxed()
     };
+    // A list with a size bound refuses "any".
+    let bounded_list = |items: &'static [&'static str]| {
+        subsequence(items, 0..=items.len())
+            .prop_map(RawValue::from)
+            .boxed()
+    };
     match key {
         "dashboard_logs" | "user_management" => text(&["none", "read", "write"]),
         "max_channels" => (0i64..=100).prop_map(RawValue::Integer).boxed(),
@@ -148,7 +155,7 @@ pub fn raw_value_for(key: &str) -> BoxedStrategy<RawValue> {
         "recordings_replay" => text(&["none", "own", "all"]),
         "caller_id_mode" => text(&["fixed", "assigned_ivr", "selected", "all"]),
         "allowed_country_codes" => list(&["48", "49", "420"]),
-        "recordings_replay_others" => list(&["10", "101", "201", "5001", "600"]),
+        "recordings_replay_others" => bounded_list(&["10", "101", "201", "5001", "600"]),
         "call_operations" => list(&["desk_phone", "softphone"]),
         _ => any::<bool>().prop_map(RawValue::Bool).boxed(),
     }
