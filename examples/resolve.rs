@@ -25,7 +25,7 @@ use std::fmt;
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
-use pbx_entitlements::model::Tenant;
+use pbx_entitlements::model::{Tenant, read_document};
 use pbx_entitlements::{
     Catalog, Resolver, TenantIndex, ValidationErrors, validate, validate_against,
 };
@@ -99,7 +99,7 @@ enum Failure {
     /// The document cannot be read or written out (exit 1).
     Io(String, io::Error),
     /// The document is not JSON, or not shaped like a tenant (exit 1).
-    Json(String, serde_json::Error),
+    Json(String, String),
     /// The document is a tenant with problems (exit 1).
     Invalid(String, ValidationErrors),
 }
@@ -265,18 +265,27 @@ fn run(command: Command) -> Result<(), Failure> {
 /// Reads, parses and validates the tenant document, against the catalog file if one is given.
 fn load(source: &Source) -> Result<TenantIndex, Failure> {
     let input = &source.tenant;
-    let tenant: Tenant =
-        serde_json::from_str(&read(input)?).map_err(|e| Failure::Json(input.to_string(), e))?;
+    let tenant: Tenant = parse_json(&read(input)?, input)?;
     let checked = match &source.catalog {
         None => validate(&tenant),
         Some(path) => {
             let file = Input::File(path.clone());
-            let catalog: Catalog = serde_json::from_str(&read(&file)?)
-                .map_err(|e| Failure::Json(file.to_string(), e))?;
+            let catalog: Catalog = parse_json(&read(&file)?, &file)?;
             validate_against(&tenant, catalog)
         }
     };
     checked.map_err(|errors| Failure::Invalid(input.to_string(), errors))
+}
+
+/// Reads one JSON document; an error says where in it reading stopped
+/// (`plan: invalid type: sequence, expected a plan object at line 3 column 12`).
+fn parse_json<T: serde::de::DeserializeOwned>(text: &str, input: &Input) -> Result<T, Failure> {
+    let mut json = serde_json::Deserializer::from_str(text);
+    let value =
+        read_document(&mut json).map_err(|e| Failure::Json(input.to_string(), e.to_string()))?;
+    json.end()
+        .map_err(|e| Failure::Json(input.to_string(), e.to_string()))?;
+    Ok(value)
 }
 
 /// The whole text of a file or of stdin.

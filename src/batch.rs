@@ -46,6 +46,7 @@ use crate::validate::{validate, validate_against};
 
 /// What a batch operation changed for one user.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UserChange {
@@ -107,6 +108,7 @@ impl UserChange {
 /// What a batch operation changed, per user, in user-id order. Users it left as they were are
 /// not listed.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ChangeReport {
@@ -330,4 +332,9 @@ impl Batch {
         self.validate(&next)?;
         Ok((next, report))
     }
+}
+
+objects_only! {
+    UserChange => "a user change object",
+    ChangeReport => "a change report object",
 }

@@ -51,6 +51,31 @@ macro_rules! named_enum {
     };
 }
 
+/// Makes interchange types (derived with `#[serde(remote = "Self")]`) readable from a JSON
+/// object only, and writable as before. See `schema`.
+macro_rules! objects_only {
+    ($($type:ty => $what:literal),* $(,)?) => {$(
+        impl $crate::schema::FromObject for $type {
+            const WHAT: &'static str = $what;
+            fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+                <$type>::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $type {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::schema::object(deserializer)
+            }
+        }
+
+        impl serde::Serialize for $type {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                <$type>::serialize(self, serializer)
+            }
+        }
+    )*};
+}
+
 /// Traits only this crate implements: the crate decides what can name a feature or a user.
 mod sealed {
     pub trait Sealed {}
@@ -71,6 +96,7 @@ pub mod index;
 pub mod limits;
 pub mod model;
 pub mod resolve;
+mod schema;
 pub mod validate;
 pub mod value;
 

@@ -621,7 +621,7 @@ impl PartialOrd for Value {
 /// A kind carries its own domain (limit bounds, choice options, list universe), so it alone
 /// knows its bottom and top.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[serde(rename_all = "snake_case", deny_unknown_fields, from = "KindDoc")]
 #[non_exhaustive]
 pub enum Kind {
     /// On / off; off is bottom.
@@ -655,6 +655,85 @@ pub enum Kind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         max_chars: Option<u32>,
     },
+}
+
+/// [`Kind`] as read: the same shape, with each kind's fields read from a JSON object only.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum KindDoc {
+    Toggle,
+    Restriction,
+    Access,
+    Limit(LimitDoc),
+    Choice(ChoiceDoc),
+    List(ListDoc),
+}
+
+#[derive(Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
+struct LimitDoc {
+    min: i64,
+    max: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
+struct ChoiceDoc {
+    options: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
+struct ListDoc {
+    #[serde(default)]
+    items: Option<Vec<String>>,
+    #[serde(default)]
+    max_entries: Option<u32>,
+    #[serde(default)]
+    max_chars: Option<u32>,
+}
+
+macro_rules! read_only_objects {
+    ($($type:ty => $what:literal),*) => {$(
+        impl crate::schema::FromObject for $type {
+            const WHAT: &'static str = $what;
+            fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+                <$type>::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        impl<'de> Deserialize<'de> for $type {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::schema::object(deserializer)
+            }
+        }
+    )*};
+}
+
+read_only_objects!(
+    LimitDoc => "a limit's bounds object (`min`, `max`)",
+    ChoiceDoc => "a choice's object (`options`)",
+    ListDoc => "a list's object (`items`, `max_entries`, `max_chars`)"
+);
+
+impl From<KindDoc> for Kind {
+    fn from(doc: KindDoc) -> Kind {
+        match doc {
+            KindDoc::Toggle => Kind::Toggle,
+            KindDoc::Restriction => Kind::Restriction,
+            KindDoc::Access => Kind::Access,
+            KindDoc::Limit(LimitDoc { min, max }) => Kind::Limit { min, max },
+            KindDoc::Choice(ChoiceDoc { options }) => Kind::Choice { options },
+            KindDoc::List(ListDoc {
+                items,
+                max_entries,
+                max_chars,
+            }) => Kind::List {
+                items,
+                max_entries,
+                max_chars,
+            },
+        }
+    }
 }
 
 /// Why a [`RawValue`] does not fit a [`Kind`]. The caller adds the path.

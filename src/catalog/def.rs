@@ -14,6 +14,7 @@ use crate::value::{Kind, RawValue};
 /// A requirement as written: the key of the required feature and, optionally, the least value
 /// it must have. Without `at_least` the required feature must merely be on (not off).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RequirementDef {
@@ -59,6 +60,7 @@ impl RequirementDef {
 /// assert!(replay.default.is_none()); // bottom: "none"
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FeatureDef {
@@ -268,6 +270,7 @@ pub enum SelfServiceGate {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CatalogDef {
@@ -709,4 +712,10 @@ impl From<&Catalog> for CatalogDef {
             }),
         }
     }
+}
+
+objects_only! {
+    RequirementDef => "a requirement object",
+    FeatureDef => "a feature object",
+    CatalogDef => "a catalog object",
 }

@@ -277,7 +277,7 @@ impl Serialize for Catalog {
 
 impl<'de> Deserialize<'de> for Catalog {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let def = CatalogDef::deserialize(deserializer)?;
+        let def = <CatalogDef as Deserialize>::deserialize(deserializer)?;
         def.build().map_err(serde::de::Error::custom)
     }
 }

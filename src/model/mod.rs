@@ -37,6 +37,8 @@ pub use user::{Device, EndpointAssignment, EndpointKind, User};
 /// re-exported so that callers name the same type and version as this crate.
 pub use indexmap::IndexMap;
 
+pub use crate::schema::{ReadError, read_document};
+
 /// Feature values keyed by feature key, in document order.
 pub type Values = IndexMap<String, RawValue>;
 
@@ -45,6 +47,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// One customer organisation: one interchange document (see the [guide](crate::guide::json)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Tenant {
@@ -191,7 +194,7 @@ impl<'de> Deserialize<'de> for CatalogSource {
                 })
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<CatalogSource, A::Error> {
-                CatalogDef::deserialize(de::value::MapAccessDeserializer::new(map))
+                <CatalogDef as Deserialize>::deserialize(de::value::MapAccessDeserializer::new(map))
                     .map(CatalogSource::Custom)
             }
         }
@@ -284,6 +287,7 @@ named_enum!(NumberKind, "number kind", [Standard => "standard", Ivr => "ivr"]);
 
 /// One of the tenant's telephone numbers (caller IDs, Ringover).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Number {
@@ -325,4 +329,9 @@ impl Number {
         self.members.push(user.into());
         self
     }
+}
+
+objects_only! {
+    Tenant => "a tenant object",
+    Number => "a number object",
 }

@@ -9,6 +9,7 @@ use crate::value::RawValue;
 ///
 /// A locked entry binds every lower layer: templates, overrides and the user's own preference.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PolicyEntry {
@@ -50,6 +51,7 @@ impl PolicyEntry {
 /// assert_eq!(sales.values.len(), 2);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Template {
@@ -92,6 +94,7 @@ impl Template {
 
 /// A set of users sharing one template; lower rank = higher priority for `Ranked` features.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Department {
@@ -130,6 +133,7 @@ impl Department {
 
 /// Like a department, but assigned per user (supervisor, technical, agent …).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Role {
@@ -208,6 +212,7 @@ impl<'de> Deserialize<'de> for AdminScope {
 
 /// A hunt group, queue or team; recording rights can name it (replay for groups).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Group {
@@ -242,4 +247,12 @@ impl Group {
         self.members.push(user.into());
         self
     }
+}
+
+objects_only! {
+    PolicyEntry => "a policy entry object",
+    Template => "a template object",
+    Department => "a department object",
+    Role => "a role object",
+    Group => "a group object",
 }

@@ -18,6 +18,7 @@ use super::PlanId;
 /// assert_eq!(plan.limits["max_channels"], 2);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Plan {
@@ -140,4 +141,8 @@ impl<'de> Deserialize<'de> for Availability {
                 .map_or(Availability::All, Availability::Only),
         )
     }
+}
+
+objects_only! {
+    Plan => "a plan object",
 }

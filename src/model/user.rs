@@ -21,6 +21,7 @@ use crate::value::RawValue;
 /// assert_eq!(alice.departments.len(), 1);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct User {
@@ -133,6 +134,7 @@ named_enum!(EndpointKind, "endpoint kind", [Extension => "extension", Agent => "
 
 /// An endpoint held by a user during `[from, to)` (seconds since the Unix epoch).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EndpointAssignment {
@@ -194,6 +196,7 @@ impl EndpointAssignment {
 
 /// A registered endpoint app or phone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Device {
@@ -243,4 +246,10 @@ impl Device {
         self.last_seen = Some(at);
         self
     }
+}
+
+objects_only! {
+    User => "a user object",
+    EndpointAssignment => "an endpoint object",
+    Device => "a device object",
 }
