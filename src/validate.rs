@@ -15,6 +15,7 @@ use crate::index::{
     PlanCeiling, PolicySlot, RoleEntry, RoleIx, Scope, Setting, SourceRef, TemplateIx, TenantIndex,
     Unit, UnitIx, UserEntry, UserIx, UserRanges, handle, list_key,
 };
+use crate::limits;
 use crate::model::{
     AdminScope, Availability, CatalogSource, EndpointKind, SCHEMA_VERSION, Tenant, Values,
 };
@@ -158,6 +159,18 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
     if tenant.tenant.as_str().is_empty() {
         problems.push(root.field("tenant"), Problem::EmptyId { what: "tenant" });
     }
+    check_id_length(
+        tenant.tenant.as_str(),
+        "tenant",
+        &root.field("tenant"),
+        &mut problems,
+    );
+    check_id_length(
+        tenant.plan.id.as_str(),
+        "plan",
+        &root.field("plan").field("id"),
+        &mut problems,
+    );
     let mut v = Validator {
         catalog: &catalog,
         problems,
@@ -338,6 +351,21 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
             continue;
         };
         let path = users_at.key(u.id.as_str());
+        for (field, count) in [
+            ("departments", u.departments.len()),
+            ("roles", u.roles.len()),
+        ] {
+            if count > limits::MEMBERSHIPS {
+                v.problems.push(
+                    path.field(field),
+                    Problem::TooMany {
+                        what: field,
+                        count,
+                        max: limits::MEMBERSHIPS,
+                    },
+                );
+            }
+        }
         let mut in_departments: Vec<DepartmentIx> = u
             .departments
             .iter()
@@ -465,7 +493,7 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
 
 /// The most template values, summed over all templates after applying their parents, that a
 /// tenant may have (a million-user tenant with a few thousand templates needs far fewer).
-const MAX_TEMPLATE_VALUES: usize = 4_000_000;
+const MAX_TEMPLATE_VALUES: usize = limits::TEMPLATE_VALUES;
 
 /// Lays out every user's template sources in one array, in user order, with the priority each
 /// department and role has in a `Ranked` merge: lowest rank first, ties broken by id (byte
@@ -613,6 +641,21 @@ fn assign_list_handles(index: &mut TenantIndex) {
     index.lists = table;
 }
 
+/// Reports an id longer than [`limits::ID_BYTES`].
+fn check_id_length(id: &str, what: &'static str, path: &At<'_>, problems: &mut Problems) {
+    if id.len() > limits::ID_BYTES {
+        problems.push(
+            path,
+            Problem::IdTooLong {
+                what,
+                id: id.to_owned(),
+                length: id.len(),
+                max: limits::ID_BYTES,
+            },
+        );
+    }
+}
+
 /// Ids of one collection, interned in id (byte) order.
 struct Names<'a> {
     /// The kept ids, sorted: an id's position is its dense handle.
@@ -679,7 +722,7 @@ impl<'a> Names<'a> {
         let mut sorted = Vec::with_capacity(keyed.len());
         let mut order = Vec::with_capacity(keyed.len());
         for (key, position) in keyed {
-            if key.is_empty() || sorted.last() == Some(&key) {
+            if key.is_empty() || key.len() > limits::ID_BYTES || sorted.last() == Some(&key) {
                 rejected.push(position);
             } else {
                 sorted.push(key);
@@ -691,6 +734,16 @@ impl<'a> Names<'a> {
             let key = items.get(position).map(T::id).unwrap_or_default();
             if key.is_empty() {
                 problems.push(path.index(position), Problem::EmptyId { what });
+            } else if key.len() > limits::ID_BYTES {
+                problems.push(
+                    path.index(position),
+                    Problem::IdTooLong {
+                        what,
+                        id: key.to_owned(),
+                        length: key.len(),
+                        max: limits::ID_BYTES,
+                    },
+                );
             } else {
                 problems.push(
                     path.key(key),
@@ -991,6 +1044,33 @@ impl<'c> Validator<'c> {
                 return Vec::new();
             }
         };
+        // Parent chains are bounded: report the first template past the limit on each chain.
+        let mut depth = vec![0usize; own.len()];
+        let mut too_deep = false;
+        for &ix in &order {
+            let parent_depth = parents
+                .get(ix)
+                .and_then(|p| p.first())
+                .and_then(|&p| depth.get(p).copied())
+                .unwrap_or(0);
+            let d = parent_depth.saturating_add(1);
+            if let Some(slot) = depth.get_mut(ix) {
+                *slot = d;
+            }
+            if d == limits::TEMPLATE_DEPTH.saturating_add(1) {
+                too_deep = true;
+                self.problems.push(
+                    path.key(&id_of(ix)).field("parent"),
+                    Problem::TooDeep {
+                        depth: d,
+                        max: limits::TEMPLATE_DEPTH,
+                    },
+                );
+            }
+        }
+        if too_deep {
+            return Vec::new();
+        }
         // Each flattened value with the template that set it, so explanations can credit it.
         let mut flat: Vec<Option<Vec<Sourced>>> = vec![None; own.len()];
         let mut inherited = 0usize;
@@ -1060,6 +1140,10 @@ impl<'c> Validator<'c> {
             if e.id.is_empty() {
                 self.problems
                     .push(at.field("id"), Problem::EmptyId { what: "endpoint" });
+                continue;
+            }
+            if e.id.len() > limits::ID_BYTES {
+                check_id_length(&e.id, "endpoint", &at.field("id"), &mut self.problems);
                 continue;
             }
             if let Some(to) = e.to

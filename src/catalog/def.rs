@@ -405,6 +405,17 @@ impl CatalogDef {
         if self.id.is_empty() {
             problems.push(root.field("id"), Problem::EmptyId { what: "catalog" });
         }
+        if self.id.len() > limits::ID_BYTES {
+            problems.push(
+                root.field("id"),
+                Problem::IdTooLong {
+                    what: "catalog",
+                    id: self.id.clone(),
+                    length: self.id.len(),
+                    max: limits::ID_BYTES,
+                },
+            );
+        }
         let list_path = root.field("features");
         if self.features.len() > MAX_FEATURES {
             problems.push(
@@ -423,6 +434,16 @@ impl CatalogDef {
             let path = list_path.at(&def.key);
             if def.key.is_empty() {
                 problems.push(path, Problem::EmptyId { what: "feature" });
+            } else if def.key.len() > limits::ID_BYTES {
+                problems.push(
+                    path,
+                    Problem::IdTooLong {
+                        what: "feature",
+                        id: def.key.clone(),
+                        length: def.key.len(),
+                        max: limits::ID_BYTES,
+                    },
+                );
             } else if let Some(id) = FeatureId::from_index(i)
                 && keys.entry(def.key.clone()).or_insert(id) != &id
             {

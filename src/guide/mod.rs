@@ -16,6 +16,8 @@
 //! 9. [Errors and how to match them](errors): validation problems with paths, lookup errors.
 //! 10. [Stability and growth](stability): what is public contract, and how the model grows
 //!     without breaking vendors.
+//! 11. [Hostile input and limits](limits): the strict schema, escaped and bounded messages,
+//!     and every size the crate accepts.
 //!
 //! [`Catalog::standard`]: crate::Catalog::standard
 //! [`Tenant`]: crate::model::Tenant
@@ -49,6 +51,9 @@ pub mod errors {}
 
 #[doc = include_str!("stability.md")]
 pub mod stability {}
+
+#[doc = include_str!("limits.md")]
+pub mod limits {}
 
 #[cfg(test)]
 mod tests {
