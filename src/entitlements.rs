@@ -47,12 +47,22 @@ pub(crate) struct Layout {
 
 impl Layout {
     /// Packs each feature into the first word with room for it (no value straddles two words).
+    ///
+    /// O(n log n) for n features: words are kept by the bits they have left, so finding the
+    /// first with room is 64 set lookups, not a scan of every word.
     pub(crate) fn new(catalog: Arc<Catalog>) -> Layout {
         let mut free: Vec<u32> = Vec::new(); // bits left in each word
+        // by_room[r]: the words with exactly r bits left (r in 1..=64).
+        let mut by_room: Vec<std::collections::BTreeSet<usize>> = vec![Default::default(); 65];
         let mut slots = Vec::with_capacity(catalog.len());
         for (_, feature) in catalog.iter() {
             let (base, width) = level_range(feature.kind());
-            let word = match free.iter().position(|left| *left >= width) {
+            let first_with_room = by_room
+                .iter()
+                .skip(width.max(1) as usize)
+                .filter_map(|words| words.first().copied())
+                .min();
+            let word = match first_with_room {
                 Some(w) => w,
                 None => {
                     free.push(64);
@@ -61,8 +71,17 @@ impl Layout {
             };
             let left = free.get(word).copied().unwrap_or(64);
             let shift = 64u32.saturating_sub(left);
+            if let Some(words) = by_room.get_mut(left as usize) {
+                words.remove(&word);
+            }
+            let now_left = left.saturating_sub(width);
             if let Some(slot) = free.get_mut(word) {
-                *slot = left.saturating_sub(width);
+                *slot = now_left;
+            }
+            if now_left > 0
+                && let Some(words) = by_room.get_mut(now_left as usize)
+            {
+                words.insert(word);
             }
             let mask = if width >= 64 {
                 u64::MAX

@@ -144,6 +144,9 @@ pub fn validate_against(
 }
 
 /// Checks a tenant against its catalog and builds the index.
+///
+/// O(D log D) time and O(D) memory in the document's size D: every section is sorted or
+/// looked up by id, never searched per entry.
 fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, ValidationErrors> {
     let mut problems = Problems::default();
     let root = At::Root;
@@ -498,6 +501,8 @@ const MAX_TEMPLATE_VALUES: usize = limits::TEMPLATE_VALUES;
 /// Lays out every user's template sources in one array, in user order, with the priority each
 /// department and role has in a `Ranked` merge: lowest rank first, ties broken by id (byte
 /// order), departments before roles of the same rank and id.
+///
+/// O(M log M) for M memberships.
 fn template_sources(
     departments: &[Unit<crate::model::DepartmentId>],
     roles: &[RoleEntry],
@@ -570,6 +575,8 @@ fn template_sources(
 
 /// Lays out every user's overrides and preferences as (feature, level) in one array, in user
 /// order, so resolving users in order reads memory in order. Run after list handles are set.
+///
+/// O(total overrides and preferences).
 fn user_levels(users: &[UserEntry], ranges: &mut [UserRanges]) -> Vec<(usize, i64)> {
     let mut levels = Vec::new();
     for (user, range) in users.iter().zip(ranges) {
@@ -587,6 +594,8 @@ fn user_levels(users: &[UserEntry], ranges: &mut [UserRanges]) -> Vec<(usize, i6
 ///
 /// Handles follow the sorted order of the lists themselves (after the empty list and `Any`), so
 /// they do not depend on the order in which the document listed anything.
+///
+/// O(L log L) comparisons for L list settings; each list is hashed and stored once.
 fn assign_list_handles(index: &mut TenantIndex) {
     let mut settings: Vec<&mut Setting> = Vec::new();
     settings.extend(index.defaults.iter_mut());
@@ -697,6 +706,8 @@ entries! {
 impl<'a> Names<'a> {
     /// Interns the ids of `items`; empty and repeated ids are reported (in document order) and
     /// the entry skipped, keeping the first of repeated ids.
+    ///
+    /// O(n log n) for n entries.
     fn of<T: Entry>(items: &'a [T], problems: &mut Problems) -> Names<'a> {
         let what = T::WHAT;
         let path = At::Root;
@@ -824,6 +835,9 @@ impl<'c> Validator<'c> {
     }
 
     /// Values keyed by feature key, typed and sorted by feature.
+    ///
+    /// O(k log k) for k values; each value's names are looked up in the catalog's sorted
+    /// copy (O(log U)), never scanned.
     fn assignments(&mut self, values: &Values, path: &At<'_>) -> Assignments {
         let mut out = Vec::with_capacity(values.len());
         for (key, raw) in values {
@@ -996,6 +1010,10 @@ impl<'c> Validator<'c> {
     }
 
     /// Types each template's values and flattens parent chains (child entries win).
+    ///
+    /// O(T + V log V): parent chains are ordered once (cycles found in linear time), no
+    /// deeper than `limits::TEMPLATE_DEPTH`, and the V flattened values are bounded by
+    /// `limits::TEMPLATE_VALUES`.
     fn templates(&mut self, tenant: &Tenant, names: &Names<'_>) -> Vec<CompiledTemplate> {
         let path = At::Root;
         let path = path.field("templates");
@@ -1194,6 +1212,7 @@ fn end(e: &Endpoint) -> i128 {
 type Sourced = (FeatureId, Setting, TemplateIx);
 
 /// `base` with `top`'s entries replacing or adding to it; both sorted by feature.
+/// O((b + t) log(b + t)).
 fn overlay(base: &[Sourced], top: &[Sourced]) -> Vec<Sourced> {
     let mut out: Vec<Sourced> = top.to_vec();
     out.extend(
@@ -1206,6 +1225,8 @@ fn overlay(base: &[Sourced], top: &[Sourced]) -> Vec<Sourced> {
 }
 
 /// Reports an endpoint held by two users at one instant.
+///
+/// O(E log E) for E assignments: one sort, then one sweep.
 fn check_endpoint_overlaps(users: &[UserEntry], problems: &mut Problems) {
     let mut all: Vec<(EndpointKind, &str, i64, i128, usize)> = users
         .iter()
