@@ -117,7 +117,7 @@ impl ChoiceValue {
 
 impl fmt::Display for ChoiceValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.name)
+        write!(f, "{}", Shown(&self.name))
     }
 }
 

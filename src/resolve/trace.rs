@@ -3,6 +3,7 @@
 //! A trace is built only on request, by running the same pipeline as plain resolution with a
 //! recording observer; plain resolution uses an observer that compiles to nothing.
 
+use crate::error::Shown;
 use std::fmt;
 
 use serde::Serialize;
@@ -50,8 +51,8 @@ pub enum Via {
 impl fmt::Display for Via {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Via::Department(id) => write!(f, "department {id}"),
-            Via::Role(id) => write!(f, "role {id}"),
+            Via::Department(id) => write!(f, "department {}", Shown(id.as_str())),
+            Via::Role(id) => write!(f, "role {}", Shown(id.as_str())),
         }
     }
 }
@@ -223,8 +224,10 @@ impl Trace {
                 Origin::Requirement {
                     feature,
                     at_least: Some(min),
-                } => write!(f, "off because {feature} is below {min}"),
-                Origin::Requirement { feature, .. } => write!(f, "off because {feature} is not on"),
+                } => write!(f, "off because {} is below {min}", Shown(feature)),
+                Origin::Requirement { feature, .. } => {
+                    write!(f, "off because {} is not on", Shown(feature))
+                }
                 _ => write!(f, "off because a requirement is unmet"),
             },
         }
@@ -276,14 +279,16 @@ impl fmt::Display for Who<'_> {
                 template,
                 inherited_by: None,
                 via,
-            } => write!(f, "template \"{template}\" ({via})"),
+            } => write!(f, "template \"{}\" ({via})", Shown(template.as_str())),
             Origin::Template {
                 template,
                 inherited_by: Some(child),
                 via,
             } => write!(
                 f,
-                "template \"{template}\" (inherited by \"{child}\", {via})"
+                "template \"{}\" (inherited by \"{}\", {via})",
+                Shown(template.as_str()),
+                Shown(child.as_str())
             ),
             Origin::Merge(MergeRule::MostPermissive) => f.write_str("the most permissive template"),
             Origin::Merge(MergeRule::MostRestrictive) => {
@@ -291,16 +296,16 @@ impl fmt::Display for Who<'_> {
             }
             Origin::Merge(MergeRule::Ranked) => f.write_str("the highest-ranked template"),
             Origin::Admin => f.write_str("an admin override"),
-            Origin::Plan(id) => write!(f, "plan \"{id}\""),
+            Origin::Plan(id) => write!(f, "plan \"{}\"", Shown(id.as_str())),
             Origin::User => f.write_str("the user's own setting"),
-            Origin::Requirement { feature, .. } => write!(f, "requirement {feature}"),
+            Origin::Requirement { feature, .. } => write!(f, "requirement {}", Shown(feature)),
         }
     }
 }
 
 impl fmt::Display for Trace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} = {}", self.key, self.value)?;
+        write!(f, "{} = {}", Shown(&self.key), self.value)?;
         // The default is worth saying only when no other step gave a value (a detached user's
         // step says where templates went, not where the value came from).
         let others_spoke = self
