@@ -47,6 +47,23 @@ impl fmt::Display for Shown<'_> {
     }
 }
 
+/// The first characters of a formatted value: writing stops (with an error the caller ignores)
+/// once one more character than [`SHOWN_CHARS`] is held, so `Shown` still marks the cut.
+struct Head(String, usize);
+
+impl fmt::Write for Head {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        for c in s.chars() {
+            if self.1 > SHOWN_CHARS {
+                return Err(fmt::Error);
+            }
+            self.0.push(c);
+            self.1 = self.1.saturating_add(1);
+        }
+        Ok(())
+    }
+}
+
 /// Characters a message never shows as themselves.
 fn needs_escape(c: char) -> bool {
     c.is_control()
@@ -155,7 +172,10 @@ impl Path {
     ///
     /// The key is written as [`Shown`]: escaped and cut short.
     pub fn at(&self, key: impl fmt::Display) -> Path {
-        Path(format!("{}[{}]", self.0, Shown(&key.to_string())))
+        // Only the first characters are shown: format no more of the key than that.
+        let mut head = Head(String::new(), 0);
+        let _cut_short = fmt::write(&mut head, format_args!("{key}"));
+        Path(format!("{}[{}]", self.0, Shown(&head.0)))
     }
 
     /// The path as text.
