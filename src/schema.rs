@@ -45,7 +45,7 @@ impl<'de, T: FromObject> Visitor<'de> for ObjectOnly<T> {
 /// Why a document could not be read: where, and what the reader said.
 ///
 /// The path counts array elements by position (`users[3].overrides`), since ids are not known
-/// until the document is read; problems found by [`validate`](crate::validate) name entries
+/// until the document is read; problems found by [`validate()`](crate::validate()) name entries
 /// by id.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{path}: {message}")]
