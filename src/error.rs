@@ -64,6 +64,23 @@ impl fmt::Write for Head {
     }
 }
 
+/// `s` with every character [`Shown`] escapes written as an escape, and not cut: for messages
+/// of other readers that quote a document (serde's `unknown field` quotes a key as it is).
+pub(crate) fn escaped(s: &str) -> String {
+    if !s.chars().any(needs_escape) {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len().saturating_add(16));
+    for c in s.chars() {
+        if needs_escape(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Characters a message never shows as themselves.
 fn needs_escape(c: char) -> bool {
     c.is_control()

@@ -44,6 +44,10 @@ impl<'de, T: FromObject> Visitor<'de> for ObjectOnly<T> {
 
 /// Why a document could not be read: where, and what the reader said.
 ///
+/// Both are escaped as [`Shown`](crate::error::Shown) escapes ids, so that a key holding a
+/// newline cannot start a line of its own; the message keeps at most
+/// [`KEPT_BYTES`](crate::error::KEPT_BYTES).
+///
 /// The path counts array elements by position (`users[3].overrides`), since ids are not known
 /// until the document is read; problems found by [`validate()`](crate::validate()) name entries
 /// by id.
@@ -99,7 +103,8 @@ where
                 _ => path,
             };
         }
-        let mut message = e.inner().to_string();
+        // serde quotes keys as they are: escape them, as every message of the crate does.
+        let mut message = crate::error::escaped(&e.inner().to_string());
         crate::error::keep(&mut message);
         ReadError { path, message }
     })

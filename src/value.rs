@@ -455,6 +455,12 @@ impl From<Vec<&str>> for RawValue {
     }
 }
 
+impl From<Vec<String>> for RawValue {
+    fn from(items: Vec<String>) -> Self {
+        RawValue::List(items)
+    }
+}
+
 impl fmt::Display for RawValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
