@@ -776,3 +776,30 @@ fn read_errors_escape_what_they_quote() {
     assert!(!error.shown.contains('\n'), "{error}");
     assert_eq!(error.path, "users[0].endpoints[0].kind", "{error}");
 }
+
+/// A user-adjustable bounded list refuses `"any"` as a user's own setting too.
+#[test]
+fn any_is_refused_by_a_bounded_list_as_a_preference() {
+    let document = json!({
+        "version": 1, "tenant": "t",
+        "catalog": {
+            "id": "prefs",
+            "features": [
+                {"key": "watch", "kind": {"list": {"max_chars": 20}}, "adjustable": true},
+                {"key": "edit_settings", "kind": "toggle", "default": true}
+            ],
+            "self_service_gate": "edit_settings"
+        },
+        "plan": {"id": "p", "features": "all"},
+        "users": [
+            {"id": "u", "preferences": {"watch": "any"}},
+            {"id": "v", "preferences": {"watch": ["201", "202"]}}
+        ]
+    });
+    assert_eq!(
+        problems(&document),
+        [
+            "users[u].preferences.watch: \"any\" is not allowed: this list holds at most 20 characters"
+        ]
+    );
+}

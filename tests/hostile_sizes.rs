@@ -268,3 +268,139 @@ fn requirement_cycles_are_reported_once_each_and_briefly() {
         "{text}"
     );
 }
+
+/// A catalog of `limits::FEATURES` features builds; one more is refused. The same for a
+/// choice's options and a closed list's items.
+#[test]
+fn catalogs_are_bounded_at_their_limits() {
+    let features = |n: usize| {
+        let mut builder = Catalog::builder("wide");
+        for i in 0..n {
+            builder = builder.feature(FeatureDef::toggle(format!("f{i}")));
+        }
+        builder.without_self_service_gate().build()
+    };
+    assert_eq!(features(limits::FEATURES).unwrap().len(), limits::FEATURES);
+    let errors = features(limits::FEATURES + 1).unwrap_err();
+    assert_eq!(
+        errors.to_string(),
+        "1 problem\n  catalog.features: 65536 features, at most 65535 are supported"
+    );
+
+    let names = |n: usize| -> Vec<String> { (0..n).map(|i| format!("n{i}")).collect() };
+    for (what, max) in [
+        ("options", limits::CHOICE_OPTIONS),
+        ("items", limits::LIST_ITEMS),
+    ] {
+        let build = |n: usize| {
+            let names = names(n);
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let feature = if what == "options" {
+                FeatureDef::choice("k", &names)
+            } else {
+                FeatureDef::list_of("k", &names)
+            };
+            Catalog::builder("c")
+                .feature(feature)
+                .without_self_service_gate()
+                .build()
+        };
+        assert!(build(max).is_ok(), "{what}");
+        let errors = build(max + 1).unwrap_err();
+        assert_eq!(
+            errors.problems()[0].problem,
+            Problem::TooMany {
+                what,
+                count: max + 1,
+                max
+            }
+        );
+    }
+}
+
+/// A tenant whose templates, once parents are applied, hold more than
+/// `limits::TEMPLATE_VALUES` values is refused; at the bound it validates.
+#[test]
+fn flattened_template_values_are_bounded() {
+    const FEATURES: usize = 40_000;
+    const DEPTH: usize = limits::TEMPLATE_VALUES / FEATURES;
+    let mut builder = Catalog::builder("many");
+    for i in 0..FEATURES {
+        builder = builder.feature(FeatureDef::toggle(format!("f{i}")));
+    }
+    let catalog = std::sync::Arc::new(builder.without_self_service_gate().build().unwrap());
+    let chain = |extra: bool| {
+        let mut tenant = Tenant::new("t", Plan::all("p"))
+            .with_catalog(pbx_entitlements::model::CatalogSource::Named("many".into()));
+        let mut root = Template::new("t0");
+        for i in 0..FEATURES {
+            root = root.with_value(format!("f{i}"), true);
+        }
+        tenant.templates.push(root);
+        for i in 1..DEPTH {
+            tenant
+                .templates
+                .push(Template::new(format!("t{i}")).with_parent(format!("t{}", i - 1)));
+        }
+        if extra {
+            tenant
+                .templates
+                .push(Template::new("one").with_value("f0", true));
+        }
+        tenant
+    };
+    assert!(pbx_entitlements::validate_against(&chain(false), catalog.clone()).is_ok());
+    let errors = pbx_entitlements::validate_against(&chain(true), catalog).unwrap_err();
+    assert_eq!(
+        errors.problems()[0].problem,
+        Problem::TooMany {
+            what: "template values after applying parents",
+            count: limits::TEMPLATE_VALUES + 1,
+            max: limits::TEMPLATE_VALUES
+        }
+    );
+}
+
+/// A 50 MB document of 150 000 users with overrides, lists and endpoints is read and
+/// validated in one pass, and every user resolves.
+#[test]
+fn a_fifty_megabyte_document_is_read_and_validated() {
+    use std::fmt::Write;
+    const USERS: usize = 150_000;
+    let mut text = String::from(
+        r#"{"version": 1, "tenant": "big", "plan": {"id": "p", "features": "all"},
+            "templates": [{"id": "base", "values": {"calls": true, "max_channels": 4}}],
+            "departments": [{"id": "d", "template": "base"}], "users": ["#,
+    );
+    for i in 0..USERS {
+        if i > 0 {
+            text.push(',');
+        }
+        write!(
+            text,
+            r#"{{"id": "user-{i:07}", "name": "User number {i} of the big tenant", "departments": ["d"],
+                "overrides": {{"max_channels": {}, "voicemail": true, "recordings_replay": "own",
+                               "allowed_country_codes": ["48", "49", "{}"]}},
+                "preferences": {{"chat": false}},
+                "endpoints": [{{"kind": "extension", "id": "{}", "primary": true, "from": 0}}]}}"#,
+            i % 100,
+            100 + i % 800,
+            1_000_000 + i
+        )
+        .unwrap();
+    }
+    text.push_str("]}");
+    assert!(text.len() > 50_000_000, "{} bytes", text.len());
+    let tenant: Tenant = serde_json::from_str(&text).unwrap();
+    drop(text);
+    let index = validate(&tenant).unwrap();
+    let everyone = Resolver::new(&index).tenant();
+    assert_eq!(everyone.len(), USERS);
+    let last = everyone
+        .user(format!("user-{:07}", USERS - 1).as_str())
+        .unwrap();
+    assert_eq!(
+        last.limit(keys::MAX_CHANNELS),
+        Ok(((USERS - 1) % 100) as i64)
+    );
+}
