@@ -7,6 +7,7 @@
 
 use crate::catalog::{Catalog, FeatureId};
 use crate::device::{AppVersion, Platform};
+use crate::endpoints::Endpoints;
 use crate::model::{
     DepartmentId, DeviceId, EndpointKind, GroupId, Number, PlanId, RoleId, TemplateId, TenantId,
     UserId,
@@ -568,6 +569,8 @@ pub struct TenantIndex {
     pub(crate) roles: Vec<RoleEntry>,
     pub(crate) groups: Vec<GroupEntry>,
     pub(crate) users: Vec<UserEntry>,
+    /// Who held which extension and agent id when.
+    pub(crate) endpoints: Endpoints,
     pub(crate) sources: Vec<SourceRef>,
     /// Each user's [`UserRanges`], in user order.
     pub(crate) ranges: Vec<UserRanges>,
@@ -713,7 +716,12 @@ impl TenantIndex {
         find(&self.users, id, |u| u.id.as_str()).map(|i| UserIx(handle(i)))
     }
 
-    /// Devices, in id order.
+    /// Every extension and agent id with who held it when, for attributing calls.
+    pub fn endpoints(&self) -> &Endpoints {
+        &self.endpoints
+    }
+
+    /// The registered devices, in id order.
     pub fn devices(&self) -> &[DeviceEntry] {
         &self.devices
     }

@@ -87,6 +87,7 @@ mod sealed {
 pub mod batch;
 pub mod catalog;
 pub mod device;
+pub mod endpoints;
 pub mod entitlements;
 pub mod error;
 mod fnv;
@@ -96,6 +97,7 @@ pub mod index;
 pub mod limits;
 pub mod model;
 pub mod resolve;
+pub mod recording;
 mod schema;
 pub mod validate;
 pub mod value;
@@ -103,12 +105,14 @@ pub mod value;
 pub use catalog::keys;
 pub use catalog::{
     Catalog, CatalogBuilder, CatalogDef, Condition, Feature, FeatureDef, FeatureId, MergeRule,
-    Requirement, RequirementDef, STANDARD_ID, SelfServiceGate,
+    Refers, Requirement, RequirementDef, STANDARD_ID, SelfServiceGate,
 };
 pub use device::{AppVersion, DeviceConstraint, Platform, Platforms, Unsupported};
+pub use endpoints::{Attribution, AttributedBy, Endpoints};
 pub use entitlements::{Entitlements, FeatureRef, Query};
 pub use error::{Invalid, LookupError, Path, Problem, ValidationErrors};
 pub use index::{EntityRef, TenantIndex, UserIx};
+pub use recording::{Decision, RecordDecision, RecordingRights};
 pub use resolve::{ResolvedTenant, Resolver, Trace};
 pub use validate::{validate, validate_against};
 pub use value::{Access, ChoiceValue, Kind, ListValue, RawValue, UnknownName, Value, ValueError};

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::catalog::{Catalog, Feature, FeatureId};
+use crate::catalog::{Catalog, Feature, FeatureId, Refers};
 use crate::error::{At, Path, Problem, Problems, SHOWN_NAMES, ValidationErrors};
 use crate::graph::dependency_order;
 use crate::index::{
@@ -15,6 +15,7 @@ use crate::index::{
     PlanCeiling, PolicySlot, RoleEntry, RoleIx, Scope, Setting, SourceRef, TemplateIx, TenantIndex,
     Unit, UnitIx, UserEntry, UserIx, UserRanges, handle, list_key,
 };
+use crate::endpoints::Endpoints;
 use crate::limits;
 use crate::model::{
     AdminScope, Availability, CatalogSource, EndpointKind, SCHEMA_VERSION, Tenant, Values,
@@ -177,6 +178,7 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
     let mut v = Validator {
         catalog: &catalog,
         problems,
+        groups: Vec::new(),
     };
     let defaults: Vec<Setting> = catalog
         .iter()
@@ -187,6 +189,7 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
     let departments = Names::of(&tenant.departments, &mut v.problems);
     let roles = Names::of(&tenant.roles, &mut v.problems);
     let groups = Names::of(&tenant.groups, &mut v.problems);
+    v.groups.clone_from(&groups.sorted);
     let users = Names::of(&tenant.users, &mut v.problems);
     let devices = Names::of(&tenant.devices, &mut v.problems);
 
@@ -397,6 +400,7 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
         let overrides = v.assignments(&u.overrides, &path.field("overrides"));
         let preferences = v.assignments(&u.preferences, &path.field("preferences"));
         let endpoints = v.endpoints(u, &path);
+        let dee = v.dee(u, &path);
         user_entries.push(UserEntry {
             id: u.id.clone(),
             name: u.name.clone(),
@@ -406,7 +410,7 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
             preferences,
             detached: u.detached,
             endpoints,
-            dee: u.dee.clone(),
+            dee,
         });
     }
     check_endpoint_overlaps(&user_entries, &mut v.problems);
@@ -483,6 +487,7 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
         departments: department_entries,
         roles: role_entries,
         groups: group_entries,
+        endpoints: Endpoints::new(&user_entries),
         users: user_entries,
         sources,
         ranges,
@@ -800,6 +805,8 @@ impl<'a> Names<'a> {
 struct Validator<'c> {
     catalog: &'c Catalog,
     problems: Problems,
+    /// The tenant's group ids, sorted, for lists whose entries name groups.
+    groups: Vec<&'c str>,
 }
 
 impl<'c> Validator<'c> {
@@ -824,6 +831,40 @@ impl<'c> Validator<'c> {
         }
     }
 
+    /// A document's value for `feature`, or its problems reported at `at`: the kind's own
+    /// checks, then the entries of a list that names tenant entities (each group id must be a
+    /// group of the tenant). O(k log U + k log G) for k entries.
+    fn parse(&mut self, feature: &Feature, raw: &RawValue, sized: bool, at: &At<'_>) -> Option<Value> {
+        let value = match feature.parse(raw, sized) {
+            Ok(value) => value,
+            Err(e) => {
+                self.problems.push(at, e);
+                return None;
+            }
+        };
+        if let (Some(Refers::Groups), Value::List(ListValue::Only(entries))) =
+            (feature.refers_to(), &value)
+        {
+            let mut known = true;
+            for entry in entries {
+                if self.groups.binary_search(&entry.as_str()).is_err() {
+                    known = false;
+                    self.problems.push(
+                        at,
+                        Problem::Unknown {
+                            what: "group",
+                            id: entry.clone(),
+                        },
+                    );
+                }
+            }
+            if !known {
+                return None;
+            }
+        }
+        Some(value)
+    }
+
     /// A value with its compact form. A list's handle is given later, by
     /// [`assign_list_handles`], once every list of the tenant is known.
     fn setting(&mut self, value: Value) -> Setting {
@@ -842,14 +883,11 @@ impl<'c> Validator<'c> {
         let mut out = Vec::with_capacity(values.len());
         for (key, raw) in values {
             let at = path.field(key);
-            if let Some((id, feature)) = self.feature(key, &at) {
-                match feature.parse(raw, true) {
-                    Ok(value) => {
-                        let setting = self.setting(value);
-                        out.push((id, setting));
-                    }
-                    Err(e) => self.problems.push(at, e),
-                }
+            if let Some((id, feature)) = self.feature(key, &at)
+                && let Some(value) = self.parse(feature, raw, true, &at)
+            {
+                let setting = self.setting(value);
+                out.push((id, setting));
             }
         }
         out.sort_by_key(|(id, _)| *id);
@@ -865,17 +903,14 @@ impl<'c> Validator<'c> {
             let Some((id, feature)) = self.feature(key, &at) else {
                 continue;
             };
-            match feature.parse(&entry.value, true) {
-                Ok(value) => {
-                    let setting = self.setting(value);
-                    if let Some(slot) = slots.get_mut(id.index()) {
-                        *slot = Some(PolicySlot {
-                            setting,
-                            locked: entry.locked,
-                        });
-                    }
+            if let Some(value) = self.parse(feature, &entry.value, true, &at.field("value")) {
+                let setting = self.setting(value);
+                if let Some(slot) = slots.get_mut(id.index()) {
+                    *slot = Some(PolicySlot {
+                        setting,
+                        locked: entry.locked,
+                    });
                 }
-                Err(e) => self.problems.push(at.field("value"), e),
             }
         }
         slots
@@ -927,14 +962,11 @@ impl<'c> Validator<'c> {
                 return;
             }
             // A plan universe is a ceiling, not a user's list: list size bounds do not apply.
-            match feature.parse(&raw, false) {
-                Ok(value) => {
-                    let setting = v.setting(value);
-                    if let Some(slot) = caps.get_mut(id.index()) {
-                        *slot = Some(setting);
-                    }
+            if let Some(value) = v.parse(feature, &raw, false, &at) {
+                let setting = v.setting(value);
+                if let Some(slot) = caps.get_mut(id.index()) {
+                    *slot = Some(setting);
                 }
-                Err(e) => v.problems.push(at, e),
             }
         };
         for (key, max) in &plan.limits {
@@ -1150,6 +1182,25 @@ impl<'c> Validator<'c> {
             .collect()
     }
 
+    /// A user's DEE members: non-empty, within the id bound, sorted and without repeats.
+    fn dee(&mut self, user: &crate::model::User, path: &At<'_>) -> Vec<String> {
+        let at = path.field("dee");
+        let mut members = Vec::with_capacity(user.dee.len());
+        for (i, member) in user.dee.iter().enumerate() {
+            if member.is_empty() {
+                self.problems
+                    .push(at.index(i), Problem::EmptyId { what: "DEE member" });
+            } else if member.len() > limits::ID_BYTES {
+                check_id_length(member, "DEE member", &at.index(i), &mut self.problems);
+            } else {
+                members.push(member.clone());
+            }
+        }
+        members.sort_unstable();
+        members.dedup();
+        members
+    }
+
     fn endpoints(&mut self, user: &crate::model::User, path: &At<'_>) -> Vec<Endpoint> {
         let mut out = Vec::with_capacity(user.endpoints.len());
         let endpoints_at = path.field("endpoints");
@@ -1224,32 +1275,44 @@ fn overlay(base: &[Sourced], top: &[Sourced]) -> Vec<Sourced> {
     out
 }
 
-/// Reports an endpoint held by two users at one instant.
+/// Reports an endpoint held by two users at one instant, and a DEE member that follows the
+/// primary extensions of two users at one instant.
 ///
-/// O(E log E) for E assignments: one sort, then one sweep.
+/// O(E log E) for E assignments (and DEE members times primary extensions): one sort, then
+/// one sweep.
 fn check_endpoint_overlaps(users: &[UserEntry], problems: &mut Problems) {
-    let mut all: Vec<(EndpointKind, &str, i64, i128, usize)> = users
-        .iter()
-        .enumerate()
-        .flat_map(|(u, user)| {
-            user.endpoints
-                .iter()
-                .map(move |e| (e.kind, e.id.as_str(), e.from, end(e), u))
-        })
-        .collect();
+    // Extensions, then agent ids, then DEE members: the order problems are reported in.
+    let mut all: Vec<((u8, &'static str), &str, i64, i128, usize)> = Vec::new();
+    for (u, user) in users.iter().enumerate() {
+        for e in &user.endpoints {
+            let what = match e.kind {
+                EndpointKind::Extension => (0, "extension"),
+                EndpointKind::Agent => (1, "agent"),
+            };
+            all.push((what, e.id.as_str(), e.from, end(e), u));
+            if e.primary && e.kind == EndpointKind::Extension {
+                all.extend(
+                    user.dee
+                        .iter()
+                        .map(|m| ((2, "DEE member"), m.as_str(), e.from, end(e), u)),
+                );
+            }
+        }
+    }
     all.sort_unstable();
-    let mut open: Option<(EndpointKind, &str, i128, usize)> = None; // kind, id, end, user
-    for &(kind, id, from, to, u) in &all {
+    let mut open: Option<((u8, &str), &str, i128, usize)> = None; // what, id, end, user
+    for &(what, id, from, to, u) in &all {
         match open {
-            Some((k, i, open_end, other)) if k == kind && i == id => {
+            Some((w, i, open_end, other)) if w == what && i == id => {
                 if i128::from(from) < open_end && other != u {
                     let (Some(user), Some(other_user)) = (users.get(u), users.get(other)) else {
                         continue;
                     };
+                    let field = if what.0 == 2 { "dee" } else { "endpoints" };
                     problems.push(
-                        Path::root().field("users").at(&user.id).field("endpoints"),
+                        Path::root().field("users").at(&user.id).field(field),
                         Problem::OverlappingAssignment {
-                            endpoint: format!("{kind} {id}"),
+                            endpoint: format!("{} {id}", what.1),
                             other_user: other_user.id.to_string(),
                             from,
                             to: i64::try_from(to.min(open_end)).ok(),
@@ -1257,10 +1320,10 @@ fn check_endpoint_overlaps(users: &[UserEntry], problems: &mut Problems) {
                     );
                 }
                 if to > open_end {
-                    open = Some((kind, id, to, u));
+                    open = Some((what, id, to, u));
                 }
             }
-            _ => open = Some((kind, id, to, u)),
+            _ => open = Some((what, id, to, u)),
         }
     }
 }

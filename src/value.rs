@@ -867,7 +867,7 @@ impl Lookup {
 
 impl Kind {
     /// The option names (choice) or closed universe (list); empty otherwise.
-    fn names(&self) -> &[String] {
+    pub(crate) fn names(&self) -> &[String] {
         match self {
             Kind::Choice { options } => options,
             Kind::List {

@@ -89,9 +89,22 @@ pub struct FeatureDef {
     /// Whether the plan may sell it by the seat (toggles only).
     #[serde(default, skip_serializing_if = "is_default")]
     pub seats: bool,
+    /// What the entries of an open list name, for validation to check against the tenant
+    /// (`"groups"`: each entry must be a group id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refers_to: Option<Refers>,
     /// A one-line description for admins.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+}
+
+/// What the entries of an open list name, for validation to check each against the tenant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Refers {
+    /// Group ids of the tenant (`recordings_replay_groups`).
+    Groups,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -111,6 +124,7 @@ impl FeatureDef {
             min_version: None,
             adjustable: false,
             seats: false,
+            refers_to: None,
             description: String::new(),
         }
     }
@@ -215,6 +229,13 @@ impl FeatureDef {
     /// Makes the feature seat-licensable.
     pub fn seats(mut self) -> FeatureDef {
         self.seats = true;
+        self
+    }
+
+    /// Says what the entries of an open list name (group ids …), so that validation checks
+    /// each against the tenant.
+    pub fn refers_to(mut self, refers: Refers) -> FeatureDef {
+        self.refers_to = Some(refers);
         self
     }
 
@@ -473,6 +494,18 @@ impl CatalogDef {
                     def.kind.bottom()
                 }),
             };
+            if def.refers_to.is_some()
+                && !matches!(def.kind, Kind::List { items: None, .. })
+            {
+                problems.push(
+                    path.field("refers_to"),
+                    Problem::WrongKind {
+                        feature: def.key.clone(),
+                        kind: def.kind.name(),
+                        what: "refers_to (open lists only)",
+                    },
+                );
+            }
             if def.seats && def.kind != Kind::Toggle {
                 problems.push(
                     path.field("seats"),
@@ -526,6 +559,7 @@ impl CatalogDef {
                 },
                 adjustable: def.adjustable,
                 seats: def.seats,
+                refers_to: def.refers_to,
                 description: def.description.clone(),
             });
         }
@@ -725,6 +759,7 @@ impl From<&Catalog> for CatalogDef {
                 min_version: f.device.min_version,
                 adjustable: f.adjustable,
                 seats: f.seats,
+                refers_to: f.refers_to,
                 description: f.description.clone(),
             })
             .collect();

@@ -36,7 +36,7 @@ use crate::device::DeviceConstraint;
 use crate::error::ValidationErrors;
 use crate::value::{Kind, Value};
 
-pub use def::{CatalogBuilder, CatalogDef, FeatureDef, RequirementDef, SelfServiceGate};
+pub use def::{CatalogBuilder, CatalogDef, FeatureDef, Refers, RequirementDef, SelfServiceGate};
 
 /// The id of [`Catalog::standard`]: what a tenant document writes as `"catalog": "standard"`.
 /// No other catalog may take it.
@@ -131,6 +131,7 @@ pub struct Feature {
     device: DeviceConstraint,
     adjustable: bool,
     seats: bool,
+    refers_to: Option<Refers>,
     description: String,
 }
 
@@ -177,6 +178,10 @@ impl Feature {
     /// Whether the plan may sell it by the seat.
     pub fn seats(&self) -> bool {
         self.seats
+    }
+    /// What the entries of this open list name, if the tenant checks them.
+    pub fn refers_to(&self) -> Option<Refers> {
+        self.refers_to
     }
     /// A one-line description for admins.
     pub fn description(&self) -> &str {

@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, LazyLock};
 
-use super::{Catalog, CatalogBuilder, FeatureDef as F, STANDARD_ID};
+use super::{Catalog, CatalogBuilder, FeatureDef as F, Refers, STANDARD_ID};
 use crate::device::Platforms;
 
 /// Built once; shared by every tenant that names it.
@@ -93,6 +93,7 @@ fn standard_def() -> CatalogBuilder {
         .feature(
             F::list("recordings_replay_groups")
                 .requires_at_least("recordings_replay", "own")
+                .refers_to(Refers::Groups)
                 .describe("Groups whose recordings the user may replay"),
         )
         .feature(

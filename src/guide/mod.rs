@@ -18,6 +18,8 @@
 //!     without breaking vendors.
 //! 11. [Hostile input and limits](limits): the strict schema, escaped and bounded messages,
 //!     and every size the crate accepts.
+//! 12. [Recordings](recordings): endpoints over time, call attribution, replay, download,
+//!     delete and live-listening decisions, and whether a call is recorded.
 //!
 //! [`Catalog::standard`]: crate::Catalog::standard
 //! [`Tenant`]: crate::model::Tenant
@@ -54,6 +56,8 @@ pub mod stability {}
 
 #[doc = include_str!("limits.md")]
 pub mod limits {}
+#[doc = include_str!("recordings.md")]
+pub mod recordings {}
 
 #[cfg(test)]
 mod tests {

@@ -17,6 +17,7 @@
 //! assert_eq!(tenant.users[0].id.as_str(), "alice");
 //! ```
 
+mod call;
 mod id;
 mod org;
 mod plan;
@@ -28,6 +29,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::catalog::CatalogDef;
 use crate::value::RawValue;
 
+pub use call::{Call, Direction, Leg, Reach, Recording};
 pub use id::{DepartmentId, DeviceId, GroupId, PlanId, RoleId, TemplateId, TenantId, UserId};
 pub use org::{AdminScope, Department, Group, PolicyEntry, Role, Template};
 pub use plan::{Availability, Plan};

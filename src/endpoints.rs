@@ -1,0 +1,215 @@
+//! Endpoints over time: who held an extension or agent id at an instant, and so whose a call
+//! leg is (see the [guide](crate::guide::recordings)).
+//!
+//! Built once by validation from every user's assignments, so that attributing a call is a
+//! lookup, never a scan of users.
+
+use serde::{Deserialize, Serialize};
+
+use crate::fnv::HashedIds;
+use crate::index::{UserEntry, UserIx, handle};
+use crate::model::EndpointKind;
+
+/// One user holding one endpoint during `[from, to)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Hold {
+    pub(crate) from: i64,
+    pub(crate) to: Option<i64>,
+    pub(crate) user: UserIx,
+}
+
+impl Hold {
+    fn holds_at(&self, t: i64) -> bool {
+        self.from <= t && self.to.is_none_or(|to| t < to)
+    }
+
+    /// The end as a number after every instant when open.
+    fn end(&self) -> i128 {
+        self.to.map_or(i128::MAX, i128::from)
+    }
+}
+
+/// The holds of every endpoint of one kind: per endpoint, sorted by start and disjoint.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Holds {
+    /// Each endpoint's range in `holds`.
+    ranges: HashedIds<(u32, u32)>,
+    holds: Vec<Hold>,
+}
+
+impl Holds {
+    /// Sorts the holds by endpoint and start, and merges the overlapping holds of one user (two
+    /// users never overlap on one endpoint in a valid tenant). O(n log n).
+    fn new(mut items: Vec<(&str, Hold)>) -> Holds {
+        items.sort_by(|a, b| (a.0, a.1.from).cmp(&(b.0, b.1.from)));
+        let mut holds: Vec<Hold> = Vec::with_capacity(items.len());
+        let mut ranges: Vec<(Box<str>, (u32, u32))> = Vec::new();
+        let mut current: Option<&str> = None;
+        let mut start = 0usize;
+        for (id, hold) in items {
+            if current != Some(id) {
+                if let Some(previous) = current {
+                    ranges.push((previous.into(), (handle(start), handle(holds.len()))));
+                }
+                current = Some(id);
+                start = holds.len();
+            } else if let Some(last) = holds.last_mut()
+                && last.user == hold.user
+                && i128::from(hold.from) <= last.end()
+            {
+                if hold.end() > last.end() {
+                    last.to = hold.to;
+                }
+                continue;
+            }
+            holds.push(hold);
+        }
+        if let Some(previous) = current {
+            ranges.push((previous.into(), (handle(start), handle(holds.len()))));
+        }
+        Holds {
+            ranges: HashedIds::new(ranges),
+            holds,
+        }
+    }
+
+    /// Who holds `id` at `t`. O(log n).
+    fn at(&self, id: &str, t: i64) -> Option<UserIx> {
+        let &(start, end) = self.ranges.get(id)?;
+        let holds = self.holds.get(start as usize..end as usize)?;
+        let after = holds.partition_point(|h| h.from <= t);
+        let hold = holds.get(after.checked_sub(1)?)?;
+        hold.holds_at(t).then_some(hold.user)
+    }
+
+}
+
+/// How a call leg came to be attributed to its user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AttributedBy {
+    /// The user held the leg's agent id (an agent id beats the extension).
+    Agent,
+    /// The user held the leg's extension.
+    Extension,
+    /// The extension was a dynamic-extension (DEE) member of the user's primary extension, and
+    /// nobody held it directly.
+    Dee,
+}
+
+/// Whose a call leg is, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Attribution {
+    /// The user the leg belongs to.
+    pub user: UserIx,
+    /// Which of the leg's endpoints decided.
+    pub via: AttributedBy,
+}
+
+/// Every extension and agent id of a tenant with who held it when: built by validation,
+/// reached through [`TenantIndex::endpoints`](crate::TenantIndex::endpoints).
+///
+/// ```
+/// use pbx_entitlements::model::{EndpointAssignment, Plan, Tenant, User};
+/// use pbx_entitlements::{validate, AttributedBy};
+///
+/// let mut tenant = Tenant::new("acme", Plan::all("p"));
+/// // Extension 201 was Bob's until t = 1000, then Carol's; agent 5001 is Alice's.
+/// tenant.users.push(User::new("alice").with_endpoint(EndpointAssignment::agent("5001").primary()));
+/// tenant.users.push(User::new("bob").with_endpoint(EndpointAssignment::extension("201").until(1000)));
+/// tenant.users.push(User::new("carol").with_endpoint(EndpointAssignment::extension("201").since(1000)));
+/// let index = validate(&tenant)?;
+/// let endpoints = index.endpoints();
+/// let id = |t, agent| endpoints.attribute(t, "201", agent).map(|a| index.user(a.user).unwrap().id().as_str());
+///
+/// assert_eq!(id(999, None), Some("bob"));
+/// assert_eq!(id(1000, None), Some("carol"));
+/// assert_eq!(id(1000, Some("5001")), Some("alice"));  // the agent id beats the extension
+/// assert_eq!(endpoints.attribute(5, "999", None), None);
+/// assert_eq!(endpoints.attribute(1000, "201", Some("5001")).unwrap().via, AttributedBy::Agent);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Endpoints {
+    extensions: Holds,
+    agents: Holds,
+    /// DEE members, held while their user holds a primary extension.
+    dee: Holds,
+}
+
+impl Endpoints {
+    /// The endpoints of `users` (in index order). O(E log E) for E assignments and DEE
+    /// members times primary intervals.
+    pub(crate) fn new(users: &[UserEntry]) -> Endpoints {
+        let mut extensions = Vec::new();
+        let mut agents = Vec::new();
+        let mut dee = Vec::new();
+        for (u, user) in users.iter().enumerate() {
+            let ix = UserIx(handle(u));
+            for e in &user.endpoints {
+                let hold = Hold {
+                    from: e.from,
+                    to: e.to,
+                    user: ix,
+                };
+                match e.kind {
+                    EndpointKind::Agent => agents.push((e.id.as_str(), hold)),
+                    EndpointKind::Extension => {
+                        extensions.push((e.id.as_str(), hold));
+                        if e.primary {
+                            dee.extend(user.dee.iter().map(|m| (m.as_str(), hold)));
+                        }
+                    }
+                }
+            }
+        }
+        Endpoints {
+            extensions: Holds::new(extensions),
+            agents: Holds::new(agents),
+            dee: Holds::new(dee),
+        }
+    }
+
+    /// The user an extension or agent id belonged to at `t`, if any. An extension nobody
+    /// held at `t` belongs to the user whose primary extension it was a DEE member of.
+    /// O(log n).
+    pub fn owner_at(&self, kind: EndpointKind, id: &str, t: i64) -> Option<UserIx> {
+        match kind {
+            EndpointKind::Agent => self.agents.at(id, t),
+            EndpointKind::Extension => self.extension_at(id, t).map(|(user, _)| user),
+        }
+    }
+
+    fn extension_at(&self, id: &str, t: i64) -> Option<(UserIx, AttributedBy)> {
+        match self.extensions.at(id, t) {
+            Some(user) => Some((user, AttributedBy::Extension)),
+            None => self.dee.at(id, t).map(|user| (user, AttributedBy::Dee)),
+        }
+    }
+
+    /// Whose a call leg at `t` is: the agent id's holder at `t` if any, else the extension's
+    /// (directly, or as a DEE member); `None` if nobody's. A leg made before an endpoint
+    /// changed hands stays with the earlier holder. O(log n).
+    pub fn attribute(&self, t: i64, extension: &str, agent: Option<&str>) -> Option<Attribution> {
+        if let Some(user) = agent.and_then(|a| self.agents.at(a, t)) {
+            return Some(Attribution {
+                user,
+                via: AttributedBy::Agent,
+            });
+        }
+        self.extension_at(extension, t)
+            .map(|(user, via)| Attribution { user, via })
+    }
+
+    /// How many extensions and agent ids the tenant has assigned.
+    pub fn len(&self) -> usize {
+        self.extensions.ranges.len().saturating_add(self.agents.ranges.len())
+    }
+
+    /// Whether no endpoint is assigned.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
