@@ -5,6 +5,7 @@
 //! cargo run --example resolve -- --user ID TENANT.json              # one user's entitlements
 //! cargo run --example resolve -- --explain ID FEATURE TENANT.json   # why a user has a value
 //! cargo run --example resolve -- --catalog ACME.json TENANT.json    # a vendor catalog
+//! cargo run --example resolve -- TENANT.json --ask QUESTIONS.json   # decisions, in JSON
 //! ```
 //!
 //! `TENANT.json` is a tenant in the JSON interchange format (see the crate's guide, chapter
@@ -16,8 +17,15 @@
 //! users in id order and features in catalog order, or, with `--explain`, the one-line English
 //! trace (`max_channels = 3: ...`).
 //!
-//! Exit codes: `0` success; `1` the document cannot be read, is not valid JSON or not a valid
-//! tenant (the message, or every problem as `path: problem`, goes to stderr); `2` bad
+//! With `--ask`, `QUESTIONS.json` is a JSON array of questions (`{"ask": "replay", "viewer":
+//! "bob", "recording": {...}}`, see the guide chapter "Recordings" and
+//! `pbx_entitlements::question::Question`); the output is a JSON array of answers, one per
+//! question, in order. A question that names an unknown user or is malformed gets
+//! `{"error": "..."}` in its place and the others are still answered.
+//!
+//! Exit codes: `0` success (with `--ask`, even if some answers are errors); `1` the document or
+//! the questions file cannot be read, is not valid JSON, not a valid tenant or not an array of
+//! questions (the message, or every problem as `path: problem`, goes to stderr); `2` bad
 //! arguments, or an unknown user or feature.
 
 use std::collections::BTreeMap;
@@ -26,21 +34,24 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use pbx_entitlements::model::{Tenant, read_document};
+use pbx_entitlements::question::{Answer, Question};
 use pbx_entitlements::{
     Catalog, Resolver, TenantIndex, ValidationErrors, validate, validate_against,
 };
 
 const USAGE: &str = "\
-usage: resolve [--catalog CATALOG.json] [--user ID | --explain ID FEATURE] TENANT.json
+usage: resolve [--catalog CATALOG.json] [--user ID | --explain ID FEATURE | --ask QUESTIONS.json] TENANT.json
        resolve --help
 
 Validates a tenant document (JSON interchange format; `-` reads stdin) and prints
-every user's effective entitlements as JSON, one user's with --user, or the
-explanation of one feature of one user with --explain. --catalog validates the
-document against a vendor catalog (its JSON form) that the document names by id.
+every user's effective entitlements as JSON, one user's with --user, the
+explanation of one feature of one user with --explain, or the answers to a JSON
+array of questions with --ask (one answer per question, in order; a question
+that cannot be answered gets {\"error\": ...}). --catalog validates the document
+against a vendor catalog (its JSON form) that the document names by id.
 
-exit codes: 0 ok; 1 unreadable, malformed or invalid document; 2 bad arguments,
-unknown user or unknown feature";
+exit codes: 0 ok; 1 unreadable, malformed or invalid document or questions;
+2 bad arguments, unknown user or unknown feature";
 
 /// What the command line asks for.
 #[derive(Debug, PartialEq, Eq)]
@@ -57,6 +68,10 @@ enum Command {
         input: Source,
         user: String,
         feature: String,
+    },
+    Ask {
+        input: Source,
+        questions: Input,
     },
 }
 
@@ -158,6 +173,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, Failure> {
     let mut user = None;
     let mut explain = None;
     let mut catalog = None;
+    let mut ask = None;
     let mut options_done = false;
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -173,6 +189,17 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, Failure> {
                 let path = value(&mut args, "--catalog", "a catalog file")?;
                 if catalog.replace(path).is_some() {
                     return Err(Failure::Usage("--catalog given twice".into()));
+                }
+            }
+            "--ask" if !options_done => {
+                let path = value(&mut args, "--ask", "a questions file")?;
+                let questions = if path == "-" {
+                    Input::Stdin
+                } else {
+                    Input::File(path)
+                };
+                if ask.replace(questions).is_some() {
+                    return Err(Failure::Usage("--ask given twice".into()));
                 }
             }
             "--explain" if !options_done => {
@@ -198,17 +225,23 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, Failure> {
         }
     }
     let tenant = input.ok_or_else(|| Failure::Usage("no tenant document given".into()))?;
+    if tenant == Input::Stdin && ask == Some(Input::Stdin) {
+        return Err(Failure::Usage(
+            "the tenant and the questions cannot both come from stdin".into(),
+        ));
+    }
     let input = Source { tenant, catalog };
-    match (user, explain) {
-        (None, None) => Ok(Command::All { input }),
-        (Some(user), None) => Ok(Command::User { input, user }),
-        (None, Some((user, feature))) => Ok(Command::Explain {
+    match (user, explain, ask) {
+        (None, None, None) => Ok(Command::All { input }),
+        (Some(user), None, None) => Ok(Command::User { input, user }),
+        (None, Some((user, feature)), None) => Ok(Command::Explain {
             input,
             user,
             feature,
         }),
-        (Some(_), Some(_)) => Err(Failure::Usage(
-            "--user and --explain cannot be combined".into(),
+        (None, None, Some(questions)) => Ok(Command::Ask { input, questions }),
+        _ => Err(Failure::Usage(
+            "--user, --explain and --ask cannot be combined".into(),
         )),
     }
 }
@@ -259,6 +292,36 @@ fn run(command: Command) -> Result<(), Failure> {
                 .and_then(|()| out.flush())
                 .map_err(|e| Failure::Io("stdout".into(), e))
         }
+        Command::Ask { input, questions } => {
+            let index = load(&input)?;
+            let questions = read_questions(&questions)?;
+            let resolver = Resolver::new(&index);
+            let answers: Vec<Answer> = questions
+                .iter()
+                .map(|question| match read_document::<Question, _>(question) {
+                    Ok(question) => resolver.answer(&question),
+                    Err(e) => Answer::Error {
+                        error: e.to_string(),
+                    },
+                })
+                .collect();
+            print_json(serde_json::to_string_pretty(&answers))
+        }
+    }
+}
+
+/// The questions file: a JSON array, each element read on its own so that one malformed
+/// question does not stop the others.
+fn read_questions(input: &Input) -> Result<Vec<serde_json::Value>, Failure> {
+    let text = read(input)?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| Failure::Json(input.to_string(), e.to_string()))?;
+    match value {
+        serde_json::Value::Array(questions) => Ok(questions),
+        _ => Err(Failure::Json(
+            input.to_string(),
+            "expected an array of questions".into(),
+        )),
     }
 }
 

@@ -96,8 +96,9 @@ pub mod guide;
 pub mod index;
 pub mod limits;
 pub mod model;
-pub mod resolve;
+pub mod question;
 pub mod recording;
+pub mod resolve;
 mod schema;
 pub mod validate;
 pub mod value;
@@ -108,7 +109,7 @@ pub use catalog::{
     Refers, Requirement, RequirementDef, STANDARD_ID, SelfServiceGate,
 };
 pub use device::{AppVersion, DeviceConstraint, Platform, Platforms, Unsupported};
-pub use endpoints::{Attribution, AttributedBy, Endpoints};
+pub use endpoints::{AttributedBy, Attribution, Endpoints};
 pub use entitlements::{Entitlements, FeatureRef, Query};
 pub use error::{Invalid, LookupError, Path, Problem, ValidationErrors};
 pub use index::{EntityRef, TenantIndex, UserIx};

@@ -92,9 +92,7 @@ impl Allowed {
     fn contains(&self, entry: &str) -> bool {
         match self {
             Allowed::Any => true,
-            Allowed::Only(entries) => entries
-                .binary_search_by(|e| e.as_str().cmp(entry))
-                .is_ok(),
+            Allowed::Only(entries) => entries.binary_search_by(|e| e.as_str().cmp(entry)).is_ok(),
         }
     }
 
@@ -249,7 +247,10 @@ impl fmt::Display for Reason<'_> {
                 if ground.allows() {
                     write!(f, "{right} is on and {ground}")
                 } else {
-                    write!(f, "{right} needs the right to replay this recording: {ground}")
+                    write!(
+                        f,
+                        "{right} needs the right to replay this recording: {ground}"
+                    )
                 }
             }
             Reason::Off { feature, user } => write!(f, "{feature} is off for {}", Shown(user)),
@@ -438,7 +439,10 @@ impl<'i> RecordingRights<'i> {
     {
         let endpoints = self.index.endpoints();
         recording.legs.iter().find_map(|leg| {
-            let maybe = self.extensions.binary_search(&leg.extension.as_str()).is_ok()
+            let maybe = self
+                .extensions
+                .binary_search(&leg.extension.as_str())
+                .is_ok()
                 || leg
                     .agent
                     .as_deref()
@@ -463,13 +467,13 @@ impl<'i> RecordingRights<'i> {
         'i: 'r,
     {
         let viewer = self.viewer_id;
-        if let Some(group) = &recording.group {
-            if self.groups.contains(group.as_str()) {
-                return Some(Ground::Group {
-                    viewer,
-                    group: group.as_str(),
-                });
-            }
+        if let Some(group) = &recording.group
+            && self.groups.contains(group.as_str())
+        {
+            return Some(Ground::Group {
+                viewer,
+                group: group.as_str(),
+            });
         }
         if self.others.is_empty() {
             return None;
@@ -480,10 +484,7 @@ impl<'i> RecordingRights<'i> {
         let group = recording.group.as_ref()?;
         let numbered = match &self.others {
             Allowed::Any => true,
-            Allowed::Only(_) => self
-                .numbered_groups
-                .binary_search(&group.as_str())
-                .is_ok(),
+            Allowed::Only(_) => self.numbered_groups.binary_search(&group.as_str()).is_ok(),
         };
         if !numbered {
             return None;
@@ -570,9 +571,7 @@ impl<'i> RecordingRights<'i> {
         match self.scope {
             Scope::All => true,
             Scope::None => false,
-            Scope::Own => {
-                self.own_leg(recording).is_some() || self.listed(recording).is_some()
-            }
+            Scope::Own => self.own_leg(recording).is_some() || self.listed(recording).is_some(),
         }
     }
 
@@ -590,9 +589,7 @@ impl<'i> RecordingRights<'i> {
         recordings: &'r [Recording],
     ) -> impl Iterator<Item = &'r Recording> + 'r {
         let on = self.download;
-        recordings
-            .iter()
-            .filter(move |r| on && self.may_replay(r))
+        recordings.iter().filter(move |r| on && self.may_replay(r))
     }
 }
 
@@ -847,7 +844,10 @@ impl Resolver<'_> {
         let percentage = e.limit(key::PERCENTAGE).unwrap_or(100);
         let sampled = (percentage < 100).then(|| sampled_in(&call.id, percentage));
         if let Some((false, bucket)) = sampled {
-            return Ok(not_recorded(RecordReason::SampledOut { bucket, percentage }));
+            return Ok(not_recorded(RecordReason::SampledOut {
+                bucket,
+                percentage,
+            }));
         }
         let locked = self
             .index()

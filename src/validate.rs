@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::catalog::{Catalog, Feature, FeatureId, Refers};
+use crate::endpoints::Endpoints;
 use crate::error::{At, Path, Problem, Problems, SHOWN_NAMES, ValidationErrors};
 use crate::graph::dependency_order;
 use crate::index::{
@@ -15,7 +16,6 @@ use crate::index::{
     PlanCeiling, PolicySlot, RoleEntry, RoleIx, Scope, Setting, SourceRef, TemplateIx, TenantIndex,
     Unit, UnitIx, UserEntry, UserIx, UserRanges, handle, list_key,
 };
-use crate::endpoints::Endpoints;
 use crate::limits;
 use crate::model::{
     AdminScope, Availability, CatalogSource, EndpointKind, SCHEMA_VERSION, Tenant, Values,
@@ -834,7 +834,13 @@ impl<'c> Validator<'c> {
     /// A document's value for `feature`, or its problems reported at `at`: the kind's own
     /// checks, then the entries of a list that names tenant entities (each group id must be a
     /// group of the tenant). O(k log U + k log G) for k entries.
-    fn parse(&mut self, feature: &Feature, raw: &RawValue, sized: bool, at: &At<'_>) -> Option<Value> {
+    fn parse(
+        &mut self,
+        feature: &Feature,
+        raw: &RawValue,
+        sized: bool,
+        at: &At<'_>,
+    ) -> Option<Value> {
         let value = match feature.parse(raw, sized) {
             Ok(value) => value,
             Err(e) => {
@@ -1275,6 +1281,9 @@ fn overlay(base: &[Sourced], top: &[Sourced]) -> Vec<Sourced> {
     out
 }
 
+/// An endpoint (rank and name of its kind, id) held from an instant to an end by a user.
+type Held<'a> = ((u8, &'static str), &'a str, i64, i128, usize);
+
 /// Reports an endpoint held by two users at one instant, and a DEE member that follows the
 /// primary extensions of two users at one instant.
 ///
@@ -1282,7 +1291,7 @@ fn overlay(base: &[Sourced], top: &[Sourced]) -> Vec<Sourced> {
 /// one sweep.
 fn check_endpoint_overlaps(users: &[UserEntry], problems: &mut Problems) {
     // Extensions, then agent ids, then DEE members: the order problems are reported in.
-    let mut all: Vec<((u8, &'static str), &str, i64, i128, usize)> = Vec::new();
+    let mut all: Vec<Held<'_>> = Vec::new();
     for (u, user) in users.iter().enumerate() {
         for e in &user.endpoints {
             let what = match e.kind {

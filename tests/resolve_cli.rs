@@ -307,3 +307,76 @@ fn a_vendor_catalog_is_given_with_its_own_file() {
         stderr(&out)
     );
 }
+
+/// `--ask`: one answer per question, in order; a question naming an unknown user or malformed
+/// in itself gets `{"error": …}` and the rest are answered; the tenant and the questions file
+/// may come in either order.
+#[test]
+fn ask_answers_every_question_in_order() {
+    let questions = TempFile::new(
+        r#"[
+        {"ask": "attribute", "at": 1763900000, "extension": "201", "agent": "5001"},
+        {"ask": "attribute", "at": 1763900000, "extension": "999"},
+        {"ask": "replay", "viewer": "bob", "recording": {"id": "r1", "start": 1763900000, "legs": [{"extension": "202"}]}},
+        {"ask": "replay", "viewer": "erin", "recording": {"id": "r1", "start": 1763900000, "legs": [{"extension": "202"}]}},
+        {"ask": "download", "viewer": "alice", "recording": {"id": "r2", "start": 0, "legs": [{"extension": "205"}]}},
+        {"ask": "delete", "viewer": "alice", "recording": {"id": "r2", "start": 0, "legs": [{"extension": "205"}]}},
+        {"ask": "listen_live", "viewer": "alice", "target": "bob"},
+        {"ask": "record", "call": {"id": "c1", "start": 1763900000, "user": "carol", "direction": "inbound", "reach": "external"}},
+        {"ask": "record", "call": {"id": "c1", "start": 1763900000, "user": "alice", "direction": "inbound", "reach": "external"}},
+        {"ask": "replay", "viewer": "zed", "recording": {"id": "r1", "start": 0}},
+        {"ask": "replay", "viewer": "bob", "recording": {"id": "r1", "start": 1.5}},
+        ["replay", "bob"],
+        {"ask": "fly"},
+        {"ask": "replay", "viewer": "bob"}
+    ]"#,
+    );
+    let expected = serde_json::json!([
+        {"user": "alice"},
+        {"user": null},
+        {"allowed": true, "reason": "own: leg 202 was bob's at start"},
+        {"allowed": false, "reason": "replay is none"},
+        {"allowed": true, "reason": "download is on and replay is all"},
+        {"allowed": false, "reason": "recordings_delete is off for alice"},
+        {"allowed": false, "reason": "target bob cannot be listened to"},
+        {"record": true, "notify": true, "reason": "record_conversations is on and inbound_external calls are in recording_directions"},
+        {"record": false, "notify": false, "reason": "the user's own switch turns record_conversations off"},
+        {"error": "unknown user `zed`"},
+        {"error": "recording.start: invalid type: floating point `1.5`, expected i64"},
+        {"error": "(document): invalid type: sequence, expected a question object"},
+        {"error": "ask: unknown variant `fly`, expected one of `attribute`, `replay`, `download`, `delete`, `listen_live`, `record`"},
+        {"error": "(document): missing field `recording` of a replay question"}
+    ]);
+    for args in [
+        &[DEMO, "--ask", questions.path()][..],
+        &["--ask", questions.path(), DEMO],
+    ] {
+        let output = run(args, None);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let answers: Value = serde_json::from_str(&stdout(&output)).unwrap();
+        assert_eq!(answers, expected, "{args:?}");
+    }
+}
+
+/// A questions file that cannot be read, is not JSON or is not an array exits 1.
+#[test]
+fn ask_with_an_unreadable_questions_file_exits_1() {
+    let not_json = TempFile::new("[{\"ask\": ");
+    let not_array = TempFile::new(r#"{"ask": "attribute", "at": 0, "extension": "201"}"#);
+    for path in [
+        not_json.path(),
+        not_array.path(),
+        "/nonexistent/questions.json",
+    ] {
+        let output = run(&[DEMO, "--ask", path], None);
+        assert_eq!(output.status.code(), Some(1), "{path}");
+        assert!(output.stdout.is_empty(), "{path}");
+        assert!(
+            stderr(&output).contains(path),
+            "{path}: {}",
+            stderr(&output)
+        );
+    }
+    let both = run(&["-", "--ask", "-"], Some("{}"));
+    assert_eq!(both.status.code(), Some(2));
+}
