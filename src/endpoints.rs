@@ -81,7 +81,6 @@ impl Holds {
         let hold = holds.get(after.checked_sub(1)?)?;
         hold.holds_at(t).then_some(hold.user)
     }
-
 }
 
 /// How a call leg came to be attributed to its user.
@@ -205,7 +204,10 @@ impl Endpoints {
 
     /// How many extensions and agent ids the tenant has assigned.
     pub fn len(&self) -> usize {
-        self.extensions.ranges.len().saturating_add(self.agents.ranges.len())
+        self.extensions
+            .ranges
+            .len()
+            .saturating_add(self.agents.ranges.len())
     }
 
     /// Whether no endpoint is assigned.

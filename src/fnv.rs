@@ -70,7 +70,12 @@ impl<V> HashedIds<V> {
     pub(crate) fn get(&self, id: &str) -> Option<&V> {
         let hash = fnv1a64(id.as_bytes());
         let start = self.hashes.partition_point(|&h| h < hash);
-        let run = self.hashes.get(start..)?.iter().take_while(|&&h| h == hash).count();
+        let run = self
+            .hashes
+            .get(start..)?
+            .iter()
+            .take_while(|&&h| h == hash)
+            .count();
         self.entries
             .get(start..start.saturating_add(run))?
             .iter()

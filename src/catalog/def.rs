@@ -494,9 +494,7 @@ impl CatalogDef {
                     def.kind.bottom()
                 }),
             };
-            if def.refers_to.is_some()
-                && !matches!(def.kind, Kind::List { items: None, .. })
-            {
+            if def.refers_to.is_some() && !matches!(def.kind, Kind::List { items: None, .. }) {
                 problems.push(
                     path.field("refers_to"),
                     Problem::WrongKind {
