@@ -2,7 +2,9 @@
 //!
 //! `Catalog::standard()`, 100 000 users, 200 departments, 20 roles, each user in 1–3 departments
 //! and 0–2 roles, 10 % of users with 1–5 overrides, 20 % with self-preferences, 2 devices per
-//! user, a few tenant locks. The same seed gives the same tenant on every machine: the generator
+//! user, a few tenant locks, 20 hunt groups; each user holds an extension, one in five an agent
+//! id too, and one in a hundred an extension that changed hands. [`recordings`] gives the
+//! 1 000 000 recordings of the call log. The same seed gives the same tenant on every machine: the generator
 //! uses its own SplitMix64, never a randomly seeded hasher.
 //!
 //! Shared by the benches (`mod workload;`) and tests (`#[path = "../benches/workload/mod.rs"]`).
@@ -11,7 +13,8 @@
 use pbx_entitlements::Platform;
 use pbx_entitlements::RawValue;
 use pbx_entitlements::model::{
-    Department, Device, EndpointAssignment, Plan, PolicyEntry, Role, Template, Tenant, User,
+    Department, Device, EndpointAssignment, Group, Leg, Plan, PolicyEntry, Recording, Role,
+    Template, Tenant, User,
 };
 
 /// The sizes of a generated tenant.
@@ -21,6 +24,7 @@ pub struct Shape {
     pub departments: usize,
     pub roles: usize,
     pub devices_per_user: usize,
+    pub groups: usize,
 }
 
 impl Shape {
@@ -30,8 +34,27 @@ impl Shape {
         departments: 200,
         roles: 20,
         devices_per_user: 2,
+        groups: 20,
     };
 }
+
+/// The instant extensions that change hands do so, and the call log's time range.
+pub const HANDOVER: i64 = 1_750_000_000;
+pub const LOG_START: i64 = 1_700_000_000;
+pub const LOG_END: i64 = 1_800_000_000;
+
+/// A user's extension and agent id.
+pub fn extension(u: usize) -> String {
+    format!("{}", 100_000 + u)
+}
+
+pub fn agent(u: usize) -> String {
+    format!("{}", 500_000 + u)
+}
+
+/// The viewer of the recording benchmarks: replay own, two replay groups and three numbers in
+/// the replay list, set by overrides (the reference user with the most to check).
+pub const VIEWER: &str = "u000042";
 
 /// SplitMix64: small, fast, and the same everywhere.
 pub struct Rng(u64);
@@ -121,7 +144,7 @@ fn value_pool() -> Vec<(&'static str, Vec<RawValue>)> {
         ),
         (
             "recordings_replay_groups",
-            vec![RawValue::List(vec!["g1".into(), "g2".into()])],
+            vec![RawValue::List(vec!["g01".into(), "g02".into()])],
         ),
         (
             "caller_id_mode",
@@ -238,8 +261,45 @@ pub fn tenant(shape: Shape, seed: u64) -> Tenant {
                     .insert((*rng.pick(PREFERENCES)).to_owned(), RawValue::Bool(false));
             }
         }
-        user.endpoints
-            .push(EndpointAssignment::extension(format!("{}", 100_000 + u)).primary());
+        if u % 100 == 99 {
+            // An extension that changed hands: the user's own until the handover, then the
+            // next user's secondary.
+            user.endpoints.push(
+                EndpointAssignment::extension(extension(u))
+                    .primary()
+                    .until(HANDOVER),
+            );
+            user.endpoints.push(
+                EndpointAssignment::extension(extension(u + 1_000_000))
+                    .primary()
+                    .since(HANDOVER),
+            );
+        } else {
+            user.endpoints
+                .push(EndpointAssignment::extension(extension(u)).primary());
+        }
+        if u % 100 == 0 && u > 0 {
+            // Takes over the previous user's extension at the handover.
+            user.endpoints
+                .push(EndpointAssignment::extension(extension(u - 1)).since(HANDOVER));
+        }
+        if u % 5 == 0 {
+            user.endpoints.push(EndpointAssignment::agent(agent(u)));
+        }
+        if user.id.as_str() == VIEWER {
+            user.overrides = values_of(&[
+                ("recordings_replay", RawValue::Text("own".into())),
+                (
+                    "recordings_replay_groups",
+                    RawValue::List(vec!["g01".into(), "g02".into()]),
+                ),
+                (
+                    "recordings_replay_others",
+                    RawValue::List(vec!["100007".into(), "77".into(), "+48221230003".into()]),
+                ),
+                ("recordings_download", RawValue::Bool(true)),
+            ]);
+        }
         for k in 0..shape.devices_per_user {
             let platform = *rng.pick(&platforms);
             let version = format!("6.{}.{}", rng.below(6), rng.below(10));
@@ -256,5 +316,52 @@ pub fn tenant(shape: Shape, seed: u64) -> Tenant {
         }
         tenant.users.push(user);
     }
+    for g in 0..shape.groups {
+        let mut group = Group::new(format!("g{:02}", g + 1)).with_number(format!("{}", 600 + g));
+        for _ in 0..10 {
+            group = group.with_member(format!("u{:06}", rng.below(shape.users)));
+        }
+        tenant.groups.push(group);
+    }
     tenant
+}
+
+fn values_of(pairs: &[(&str, RawValue)]) -> indexmap::IndexMap<String, RawValue> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect()
+}
+
+/// `count` recordings of calls between `LOG_START` and `LOG_END` in a tenant of `shape`, the
+/// same for the same seed: one or two legs on users' extensions (one in five with the user's
+/// agent id), one in three handled by a group, one in five with an account code, half with a
+/// line.
+pub fn recordings(shape: Shape, count: usize, seed: u64) -> Vec<Recording> {
+    let mut rng = Rng::new(seed);
+    let span = (LOG_END - LOG_START) as usize;
+    (0..count)
+        .map(|i| {
+            let start = LOG_START + rng.below(span) as i64;
+            let mut recording = Recording::new(format!("rec-{i:07}"), start);
+            for _ in 0..rng.between(1, 2) {
+                let u = rng.below(shape.users);
+                let mut leg = Leg::extension(extension(u));
+                if u % 5 == 0 && rng.chance(50) {
+                    leg = leg.with_agent(agent(u));
+                }
+                recording = recording.with_leg(leg);
+            }
+            if rng.chance(33) {
+                recording = recording.with_group(format!("g{:02}", rng.below(shape.groups) + 1));
+            }
+            if rng.chance(20) {
+                recording = recording.with_account_code(format!("{}", rng.below(100)));
+            }
+            if rng.chance(50) {
+                recording = recording.with_line(format!("+4822123{:04}", rng.below(10_000)));
+            }
+            recording
+        })
+        .collect()
 }

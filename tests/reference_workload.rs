@@ -1,0 +1,26 @@
+//! The benchmarks' generated workload stays a valid tenant, and its recordings read back, at a
+//! size a debug test can afford (the benches validate the full size when they run).
+
+#[path = "../benches/workload/mod.rs"]
+mod workload;
+
+use pbx_entitlements::{Resolver, validate};
+
+#[test]
+fn a_small_reference_workload_is_valid_and_its_recordings_decide() {
+    let shape = workload::Shape {
+        users: 2_000,
+        ..workload::Shape::REFERENCE
+    };
+    let tenant = workload::tenant(shape, 2026);
+    let index = validate(&tenant).unwrap_or_else(|e| panic!("{e}"));
+    let resolver = Resolver::new(&index);
+    let log = workload::recordings(shape, 10_000, 7);
+    assert_eq!(log, workload::recordings(shape, 10_000, 7), "deterministic");
+    let viewer = resolver.recording_rights(workload::VIEWER).unwrap();
+    let allowed = viewer.replayable(&log).count();
+    // The viewer's own legs, groups and numbers match some recordings, not all.
+    assert!(0 < allowed && allowed < log.len(), "{allowed}");
+    let by_decision = log.iter().filter(|r| viewer.replay(r).allowed).count();
+    assert_eq!(allowed, by_decision);
+}
