@@ -13,7 +13,10 @@
 //!   id, by key, and through the kind's own getter; other kinds' getters say `WrongKind`;
 //! - `explain(user, feature).value` equals the resolved value ("always equal to the resolved
 //!   value", `Trace::value`);
-//! - batch results validate; `detach` changes no effective value (its documented promise).
+//! - batch results validate; `detach` changes no effective value (its documented promise);
+//! - attribution agrees with a scan of every user's assignments; download and delete allowed
+//!   imply replay allowed; the bulk filters equal the single decisions; recording decisions and
+//!   JSON answers never fail for known users.
 
 use std::sync::Arc;
 
@@ -109,14 +112,19 @@ fn exercise_valid(tenant: &Tenant, index: &TenantIndex) {
         let by_handle = index
             .user_ix(id.as_str())
             .map(|ix| resolver.user(ix).expect("user by handle"));
-        assert!(by_handle.is_some_and(|e| e == one), "user {id:?} by handle differs");
+        assert!(
+            by_handle.is_some_and(|e| e == one),
+            "user {id:?} by handle differs"
+        );
         read_everything(&one, catalog);
 
         let derived = resolver
             .template_values(id.as_str())
             .expect("template_values of a listed user");
         for (feature, value) in &derived {
-            let f = catalog.get(*feature).expect("template value of a known feature");
+            let f = catalog
+                .get(*feature)
+                .expect("template value of a known feature");
             assert!(
                 f.kind().admits(value),
                 "template value {value:?} of {} not admitted by its kind",
@@ -147,7 +155,9 @@ fn exercise_valid(tenant: &Tenant, index: &TenantIndex) {
             }
             // By key, as callers do.
             if let Some((_, f)) = catalog.iter().next() {
-                resolver.explain(id.as_str(), f.key()).expect("explain by key");
+                resolver
+                    .explain(id.as_str(), f.key())
+                    .expect("explain by key");
             }
         }
     }
@@ -177,6 +187,99 @@ fn exercise_valid(tenant: &Tenant, index: &TenantIndex) {
     }
 
     exercise_batch(tenant, index, &resolver);
+    exercise_recordings(index, &resolver);
+}
+
+/// Users whose endpoints make recordings, and users who view them.
+pub const RECORDING_USERS: usize = 8;
+
+/// Attribution, recording rights and recording policy over recordings built from the tenant's
+/// own endpoints, at the edges of every assignment.
+fn exercise_recordings(index: &TenantIndex, resolver: &Resolver<'_>) {
+    use pbx_entitlements::model::{Call, Direction, EndpointKind, Leg, Reach, Recording};
+    use pbx_entitlements::question::{Answer, Question};
+
+    let users = index.users();
+    let mut log = Vec::new();
+    for user in users.iter().take(RECORDING_USERS) {
+        for e in user.endpoints() {
+            let instants = [
+                Some(e.from),
+                e.from.checked_sub(1),
+                e.to,
+                e.to.and_then(|t| t.checked_sub(1)),
+            ];
+            for t in instants.into_iter().flatten() {
+                let leg = match e.kind {
+                    EndpointKind::Extension => Leg::extension(e.id.clone()),
+                    _ => Leg::extension("\u{0}none").with_agent(e.id.clone()),
+                };
+                // The oracle: the one user holding it at t, by a scan.
+                let holders: Vec<&str> = users
+                    .iter()
+                    .filter(|u| {
+                        u.endpoints()
+                            .iter()
+                            .any(|x| x.kind == e.kind && x.id == e.id && x.holds_at(t))
+                    })
+                    .map(|u| u.id().as_str())
+                    .collect();
+                assert!(holders.len() <= 1, "{} held by {holders:?} at {t}", e.id);
+                let owner = index.endpoints().owner_at(e.kind, &e.id, t);
+                let owner = owner.and_then(|ix| index.user(ix)).map(|u| u.id().as_str());
+                if holders.len() == 1 {
+                    assert_eq!(owner, holders.first().copied(), "owner of {} at {t}", e.id);
+                }
+                let mut recording = Recording::new(format!("r{}", log.len()), t).with_leg(leg);
+                if let Some(group) = index.groups().first() {
+                    recording = recording.with_group(group.id().clone());
+                }
+                log.push(recording);
+            }
+        }
+    }
+    for viewer in users.iter().take(RECORDING_USERS) {
+        let rights = resolver
+            .recording_rights(viewer.id())
+            .expect("a known viewer");
+        for r in &log {
+            let replay = rights.replay(r);
+            assert_eq!(rights.may_replay(r), replay.allowed, "{}", replay.reason);
+            let download = rights.download(r);
+            let delete = rights.delete(r);
+            assert!(!download.allowed || replay.allowed, "{}", download.reason);
+            assert!(!delete.allowed || replay.allowed, "{}", delete.reason);
+            let _ = (replay.to_string(), download.to_string(), delete.to_string());
+        }
+        let filtered: Vec<&str> = rights.replayable(&log).map(|r| r.id.as_str()).collect();
+        let decided: Vec<&str> = log
+            .iter()
+            .filter(|r| rights.replay(r).allowed)
+            .map(|r| r.id.as_str())
+            .collect();
+        assert_eq!(filtered, decided);
+        for target in users.iter().take(RECORDING_USERS) {
+            let decision = resolver
+                .listen_live(viewer.id(), target.id())
+                .expect("known users");
+            let _ = decision.to_string();
+        }
+        for (direction, reach) in [
+            (Direction::Inbound, Reach::External),
+            (Direction::Outbound, Reach::Internal),
+        ] {
+            let call = Call::new("c1", 0, viewer.id().clone(), direction, reach);
+            let decision = resolver.record(&call).expect("a known user");
+            assert!(!decision.notify || decision.record);
+            let answer = resolver.answer(&Question::Record { call });
+            assert!(!matches!(answer, Answer::Error { .. }), "{answer:?}");
+        }
+    }
+    let unknown = Question::ListenLive {
+        viewer: "\u{0}nobody".into(),
+        target: "\u{0}nobody".into(),
+    };
+    assert!(matches!(resolver.answer(&unknown), Answer::Error { .. }));
 }
 
 /// Reads every feature of `e` through every getter.
@@ -195,10 +298,18 @@ pub fn read_everything(e: &Entitlements, catalog: &Catalog) {
         );
         assert_eq!(e.get(id).as_ref(), Ok(&value), "get by id of {key}");
         assert_eq!(e.get(key).as_ref(), Ok(&value), "get by key of {key}");
-        assert_eq!(e.get(key.to_owned()).as_ref(), Ok(&value), "get by String of {key}");
+        assert_eq!(
+            e.get(key.to_owned()).as_ref(),
+            Ok(&value),
+            "get by String of {key}"
+        );
         let _ = value.to_string();
         let on = e.is_on(id).expect("is_on of a known feature");
-        assert_eq!(on, value != kind.off(), "is_on of {key} disagrees with its value");
+        assert_eq!(
+            on,
+            value != kind.off(),
+            "is_on of {key} disagrees with its value"
+        );
         if let Some(raw) = kind.render(&value) {
             // The size bounds of a list are input checks: a merged list may exceed them.
             if let Ok(back) = kind.parse(&raw) {
@@ -245,7 +356,11 @@ fn check_getters(e: &Entitlements, id: FeatureId, key: &str, kind: &Kind, value:
         (Kind::Toggle, Value::Toggle(b)) => {
             assert_eq!(e.toggle(id), Ok(*b));
             assert_eq!(e.toggle(key), Ok(*b));
-            for (r, g) in [(restriction, "restriction"), (access, "access"), (limit, "limit")] {
+            for (r, g) in [
+                (restriction, "restriction"),
+                (access, "access"),
+                (limit, "limit"),
+            ] {
                 wrong(r, g);
             }
             wrong(choice, "choice");
