@@ -25,6 +25,20 @@ fn recordings(c: &mut Criterion) {
     group.bench_function("filter_1m_for_one_viewer", |b| {
         b.iter(|| viewer.replayable(black_box(&log)).count())
     });
+    // The floor for any filter over the plain slice: reading every token's bytes once.
+    group.bench_function("read_every_token_1m", |b| {
+        b.iter(|| {
+            black_box(&log)
+                .iter()
+                .map(|r| {
+                    r.tokens()
+                        .map(|t| t.as_bytes().first().copied().unwrap_or(0) as usize)
+                        .sum::<usize>()
+                        + r.group.as_ref().map_or(0, |g| g.as_str().len())
+                })
+                .sum::<usize>()
+        })
+    });
     group.sample_size(100);
 
     let mut next = 0usize;

@@ -43,13 +43,13 @@ impl Holds {
     fn new(mut items: Vec<(&str, Hold)>) -> Holds {
         items.sort_by(|a, b| (a.0, a.1.from).cmp(&(b.0, b.1.from)));
         let mut holds: Vec<Hold> = Vec::with_capacity(items.len());
-        let mut ranges: Vec<(Box<str>, (u32, u32))> = Vec::new();
+        let mut ranges: Vec<(&str, (u32, u32))> = Vec::new();
         let mut current: Option<&str> = None;
         let mut start = 0usize;
         for (id, hold) in items {
             if current != Some(id) {
                 if let Some(previous) = current {
-                    ranges.push((previous.into(), (handle(start), handle(holds.len()))));
+                    ranges.push((previous, (handle(start), handle(holds.len()))));
                 }
                 current = Some(id);
                 start = holds.len();
@@ -65,7 +65,7 @@ impl Holds {
             holds.push(hold);
         }
         if let Some(previous) = current {
-            ranges.push((previous.into(), (handle(start), handle(holds.len()))));
+            ranges.push((previous, (handle(start), handle(holds.len()))));
         }
         Holds {
             ranges: HashedIds::new(ranges),
