@@ -6,6 +6,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use pbx_entitlements::recording::RecordingLog;
 use pbx_entitlements::{Resolver, validate};
 
 mod workload;
@@ -25,6 +26,14 @@ fn recordings(c: &mut Criterion) {
     group.bench_function("filter_1m_for_one_viewer", |b| {
         b.iter(|| viewer.replayable(black_box(&log)).count())
     });
+    let compact = RecordingLog::new(&log);
+    group.bench_function("filter_1m_for_one_viewer_in_log", |b| {
+        b.iter(|| viewer.replayable_in(black_box(&compact)).count())
+    });
+    group.bench_function("build_log_1m", |b| {
+        b.iter(|| RecordingLog::new(black_box(&log)).len())
+    });
+
     // The floor for any filter over the plain slice: reading every token's bytes once.
     group.bench_function("read_every_token_1m", |b| {
         b.iter(|| {

@@ -151,7 +151,7 @@ fn bucket(hash: u64, bits: u32) -> usize {
     if bits == 0 {
         0
     } else {
-        usize::try_from(hash >> (64 - bits)).unwrap_or(0)
+        usize::try_from(hash >> 64u32.saturating_sub(bits)).unwrap_or(0)
     }
 }
 

@@ -4,6 +4,7 @@
 #[path = "../benches/workload/mod.rs"]
 mod workload;
 
+use pbx_entitlements::recording::RecordingLog;
 use pbx_entitlements::{Resolver, validate};
 
 #[test]
@@ -23,4 +24,23 @@ fn a_small_reference_workload_is_valid_and_its_recordings_decide() {
     assert!(0 < allowed && allowed < log.len(), "{allowed}");
     let by_decision = log.iter().filter(|r| viewer.replay(r).allowed).count();
     assert_eq!(allowed, by_decision);
+    // The compact log gives the same recordings, for every kind of viewer.
+    let compact = RecordingLog::new(&log);
+    for user in index
+        .users()
+        .iter()
+        .step_by(97)
+        .map(|u| u.id().as_str())
+        .chain([workload::VIEWER])
+    {
+        let rights = resolver.recording_rights(user).unwrap();
+        let plain: Vec<&str> = rights.replayable(&log).map(|r| r.id.as_str()).collect();
+        let logged: Vec<&str> = rights
+            .replayable_in(&compact)
+            .map(|r| r.id.as_str())
+            .collect();
+        assert_eq!(plain, logged, "{user}");
+        let plain = rights.downloadable(&log).count();
+        assert_eq!(plain, rights.downloadable_in(&compact).count(), "{user}");
+    }
 }

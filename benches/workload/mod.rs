@@ -278,12 +278,12 @@ pub fn tenant(shape: Shape, seed: u64) -> Tenant {
             user.endpoints
                 .push(EndpointAssignment::extension(extension(u)).primary());
         }
-        if u % 100 == 0 && u > 0 {
+        if u.is_multiple_of(100) && u > 0 {
             // Takes over the previous user's extension at the handover.
             user.endpoints
                 .push(EndpointAssignment::extension(extension(u - 1)).since(HANDOVER));
         }
-        if u % 5 == 0 {
+        if u.is_multiple_of(5) {
             user.endpoints.push(EndpointAssignment::agent(agent(u)));
         }
         if user.id.as_str() == VIEWER {
@@ -347,7 +347,7 @@ pub fn recordings(shape: Shape, count: usize, seed: u64) -> Vec<Recording> {
             for _ in 0..rng.between(1, 2) {
                 let u = rng.below(shape.users);
                 let mut leg = Leg::extension(extension(u));
-                if u % 5 == 0 && rng.chance(50) {
+                if u.is_multiple_of(5) && rng.chance(50) {
                     leg = leg.with_agent(agent(u));
                 }
                 recording = recording.with_leg(leg);

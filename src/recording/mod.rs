@@ -19,6 +19,9 @@ use crate::resolve::{Effect, Layer, Resolver};
 use crate::value::ListValue;
 
 pub use crate::fnv::fnv1a64;
+pub use log::RecordingLog;
+
+mod log;
 
 /// The features decisions read, by key: any catalog that defines them gets the same rules.
 mod key {
