@@ -10,16 +10,26 @@ use crate::fnv::HashedIds;
 use crate::index::{UserEntry, UserIx, handle};
 use crate::model::EndpointKind;
 
-/// One user holding one endpoint during `[from, to)`.
+/// One user holding one endpoint during `[from, to)`: an assignment as the index keeps it
+/// (overlapping assignments of one endpoint to one user are merged).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Hold {
-    pub(crate) from: i64,
-    pub(crate) to: Option<i64>,
-    pub(crate) user: UserIx,
+#[non_exhaustive]
+pub struct Assignment {
+    /// Start, inclusive.
+    pub from: i64,
+    /// End, exclusive; `None` while still assigned.
+    pub to: Option<i64>,
+    /// The user.
+    pub user: UserIx,
+    /// Whether it is the user's primary endpoint (for a DEE member: always).
+    pub primary: bool,
 }
 
-impl Hold {
-    fn holds_at(&self, t: i64) -> bool {
+type Hold = Assignment;
+
+impl Assignment {
+    /// Whether the assignment holds at instant `t`.
+    pub fn holds_at(&self, t: i64) -> bool {
         self.from <= t && self.to.is_none_or(|to| t < to)
     }
 
@@ -60,6 +70,7 @@ impl Holds {
                 if hold.end() > last.end() {
                     last.to = hold.to;
                 }
+                last.primary |= hold.primary;
                 continue;
             }
             holds.push(hold);
@@ -71,6 +82,14 @@ impl Holds {
             ranges: HashedIds::new(ranges),
             holds,
         }
+    }
+
+    /// Every assignment of `id`, by start.
+    fn of(&self, id: &str) -> &[Hold] {
+        self.ranges
+            .get(id)
+            .and_then(|&(start, end)| self.holds.get(start as usize..end as usize))
+            .unwrap_or_default()
     }
 
     /// Who holds `id` at `t`. O(log n).
@@ -111,7 +130,7 @@ pub struct Attribution {
 /// reached through [`TenantIndex::endpoints`](crate::TenantIndex::endpoints).
 ///
 /// ```
-/// use pbx_entitlements::model::{EndpointAssignment, Plan, Tenant, User};
+/// use pbx_entitlements::model::{EndpointAssignment, EndpointKind, Plan, Tenant, User};
 /// use pbx_entitlements::{validate, AttributedBy};
 ///
 /// let mut tenant = Tenant::new("acme", Plan::all("p"));
@@ -128,6 +147,12 @@ pub struct Attribution {
 /// assert_eq!(id(1000, Some("5001")), Some("alice"));  // the agent id beats the extension
 /// assert_eq!(endpoints.attribute(5, "999", None), None);
 /// assert_eq!(endpoints.attribute(1000, "201", Some("5001")).unwrap().via, AttributedBy::Agent);
+///
+/// // The extension's history, by start.
+/// let history = endpoints.assignments(EndpointKind::Extension, "201");
+/// let holders: Vec<&str> = history.iter().map(|a| index.user(a.user).unwrap().id().as_str()).collect();
+/// assert_eq!(holders, ["bob", "carol"]);
+/// assert_eq!((history[0].from, history[0].to), (0, Some(1000)));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -152,6 +177,7 @@ impl Endpoints {
                     from: e.from,
                     to: e.to,
                     user: ix,
+                    primary: e.primary,
                 };
                 match e.kind {
                     EndpointKind::Agent => agents.push((e.id.as_str(), hold)),
@@ -200,6 +226,15 @@ impl Endpoints {
         }
         self.extension_at(extension, t)
             .map(|(user, via)| Attribution { user, via })
+    }
+
+    /// Every assignment of an extension or agent id, by start, whoever held it: the
+    /// endpoint's history. O(log n).
+    pub fn assignments(&self, kind: EndpointKind, id: &str) -> &[Assignment] {
+        match kind {
+            EndpointKind::Agent => self.agents.of(id),
+            EndpointKind::Extension => self.extensions.of(id),
+        }
     }
 
     /// How many extensions and agent ids the tenant has assigned.
