@@ -1416,7 +1416,11 @@ fn a_tenant_lock_records_whatever_the_users_switch_says() {
     let t = policy_scenario(Some(PolicyEntry::locked(false)));
     assert_eq!(
         record_in(&t, "on"),
-        (false, false, "record_conversations is off".to_owned())
+        (
+            false,
+            false,
+            "the tenant locks record_conversations off".to_owned()
+        )
     );
 }
 

@@ -692,6 +692,8 @@ pub enum RecordReason {
     Off,
     /// The user's own switch (their preference on `record_conversations`) is off.
     SwitchedOff,
+    /// The tenant locks `record_conversations` off.
+    LockedOff,
     /// The call's direction is not in `recording_directions`.
     Direction(&'static str),
     /// The call is sampled out: `fnv1a64(id) % 100` is not below `recording_percentage`.
@@ -719,6 +721,7 @@ impl fmt::Display for RecordReason {
             RecordReason::SwitchedOff => {
                 f.write_str("the user's own switch turns record_conversations off")
             }
+            RecordReason::LockedOff => f.write_str("the tenant locks record_conversations off"),
             RecordReason::Direction(direction) => {
                 write!(f, "{direction} calls are not in recording_directions")
             }
@@ -892,7 +895,15 @@ impl Resolver<'_> {
                     .iter()
                     .any(|s| s.layer == Layer::Preference && s.effect == Effect::Lowered)
             });
-            return Ok(not_recorded(if switched_off {
+            let locked_off = self
+                .index()
+                .catalog()
+                .feature_id(key::RECORD)
+                .and_then(|id| self.index().policy(id))
+                .is_some_and(|slot| slot.locked());
+            return Ok(not_recorded(if locked_off {
+                RecordReason::LockedOff
+            } else if switched_off {
                 RecordReason::SwitchedOff
             } else {
                 RecordReason::Off
