@@ -695,8 +695,9 @@ proptest! {
                 continue;
             }
             let e = resolver.user(viewer).unwrap();
-            prop_assert_eq!(e.list("recordings_replay_groups"), Ok(&ListValue::empty()));
-            prop_assert_eq!(e.list("recordings_replay_others"), Ok(&ListValue::empty()));
+            let empty = ListValue::empty();
+            prop_assert_eq!(e.list("recordings_replay_groups"), Ok(&empty));
+            prop_assert_eq!(e.list("recordings_replay_others"), Ok(&empty));
             for r in &recordings {
                 prop_assert_eq!(rights.replay(r).to_string(), "refused: replay is none");
                 prop_assert!(!rights.download(r).allowed);
