@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::fnv::HashedIds;
+use crate::fnv::{HashedIds, fnv1a64};
 use crate::index::{UserEntry, UserIx, handle};
 use crate::model::EndpointKind;
 
@@ -47,23 +47,73 @@ struct Holds {
     holds: Vec<Hold>,
 }
 
+/// One endpoint held by two users at one instant: a validation problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Overlap<'a> {
+    /// `extension`, `agent` or `DEE member`.
+    pub(crate) what: &'static str,
+    pub(crate) id: &'a str,
+    /// The user whose assignment starts inside the other's.
+    pub(crate) user: UserIx,
+    pub(crate) other: UserIx,
+    pub(crate) from: i64,
+    /// The end of the overlap; `None` when neither assignment ends.
+    pub(crate) to: Option<i64>,
+}
+
 impl Holds {
-    /// Sorts the holds by endpoint and start, and merges the overlapping holds of one user (two
-    /// users never overlap on one endpoint in a valid tenant). O(n log n).
-    fn new(mut items: Vec<(&str, Hold)>) -> Holds {
-        items.sort_by(|a, b| (a.0, a.1.from).cmp(&(b.0, b.1.from)));
+    /// Groups the holds by endpoint and sorts each by start, reports each hold that starts
+    /// inside another user's, and merges the overlapping holds of one user. O(n log n), with
+    /// endpoints ordered by their hash so that sorting compares integers, not strings.
+    fn new<'a>(
+        what: &'static str,
+        items: Vec<(&'a str, Hold)>,
+        overlaps: &mut Vec<Overlap<'a>>,
+    ) -> Holds {
+        let mut items: Vec<(u64, &str, Hold)> = items
+            .into_iter()
+            .map(|(id, hold)| (fnv1a64(id.as_bytes()), id, hold))
+            .collect();
+        items.sort_unstable_by(|a, b| {
+            (a.0, a.1, a.2.from, a.2.end(), a.2.user).cmp(&(
+                b.0,
+                b.1,
+                b.2.from,
+                b.2.end(),
+                b.2.user,
+            ))
+        });
         let mut holds: Vec<Hold> = Vec::with_capacity(items.len());
         let mut ranges: Vec<(&str, (u32, u32))> = Vec::new();
         let mut current: Option<&str> = None;
         let mut start = 0usize;
-        for (id, hold) in items {
+        // The hold reaching furthest so far on the current endpoint: (end, user).
+        let mut open: (i128, UserIx) = (i128::MIN, UserIx(0));
+        for (_, id, hold) in items {
             if current != Some(id) {
                 if let Some(previous) = current {
                     ranges.push((previous, (handle(start), handle(holds.len()))));
                 }
                 current = Some(id);
                 start = holds.len();
-            } else if let Some(last) = holds.last_mut()
+                open = (hold.end(), hold.user);
+                holds.push(hold);
+                continue;
+            }
+            if i128::from(hold.from) < open.0 && hold.user != open.1 {
+                overlaps.push(Overlap {
+                    what,
+                    id,
+                    user: hold.user,
+                    other: open.1,
+                    from: hold.from,
+                    to: i64::try_from(hold.end().min(open.0)).ok(),
+                });
+            }
+            if hold.end() > open.0 {
+                open = (hold.end(), hold.user);
+            }
+            if let Some(last) = holds.last_mut()
                 && last.user == hold.user
                 && i128::from(hold.from) <= last.end()
             {
@@ -164,9 +214,10 @@ pub struct Endpoints {
 }
 
 impl Endpoints {
-    /// The endpoints of `users` (in index order). O(E log E) for E assignments and DEE
-    /// members times primary intervals.
-    pub(crate) fn new(users: &[UserEntry]) -> Endpoints {
+    /// The endpoints of `users` (in index order), and every endpoint held by two users at one
+    /// instant (a DEE member counts as held while its user holds a primary extension). O(E log E)
+    /// for E assignments and DEE members times primary intervals.
+    pub(crate) fn new(users: &[UserEntry]) -> (Endpoints, Vec<Overlap<'_>>) {
         let mut extensions = Vec::new();
         let mut agents = Vec::new();
         let mut dee = Vec::new();
@@ -190,11 +241,13 @@ impl Endpoints {
                 }
             }
         }
-        Endpoints {
-            extensions: Holds::new(extensions),
-            agents: Holds::new(agents),
-            dee: Holds::new(dee),
-        }
+        let mut overlaps = Vec::new();
+        let endpoints = Endpoints {
+            extensions: Holds::new("extension", extensions, &mut overlaps),
+            agents: Holds::new("agent", agents, &mut overlaps),
+            dee: Holds::new("DEE member", dee, &mut overlaps),
+        };
+        (endpoints, overlaps)
     }
 
     /// The user an extension or agent id belonged to at `t`, if any. An extension nobody

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::catalog::{Catalog, Feature, FeatureId, Refers};
-use crate::endpoints::Endpoints;
+use crate::endpoints::{Endpoints, Overlap};
 use crate::error::{At, Path, Problem, Problems, SHOWN_NAMES, ValidationErrors};
 use crate::graph::dependency_order;
 use crate::index::{
@@ -17,9 +17,7 @@ use crate::index::{
     Unit, UnitIx, UserEntry, UserIx, UserRanges, handle, list_key,
 };
 use crate::limits;
-use crate::model::{
-    AdminScope, Availability, CatalogSource, EndpointKind, SCHEMA_VERSION, Tenant, Values,
-};
+use crate::model::{AdminScope, Availability, CatalogSource, SCHEMA_VERSION, Tenant, Values};
 use crate::value::{Kind, ListValue, RawValue, Value};
 use std::sync::Arc;
 
@@ -413,7 +411,8 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
             dee,
         });
     }
-    check_endpoint_overlaps(&user_entries, &mut v.problems);
+    let (endpoints, overlaps) = Endpoints::new(&user_entries);
+    report_overlaps(&user_entries, overlaps, &mut v.problems);
     let mut ranges: Vec<UserRanges> = user_entries
         .iter()
         .map(|u| UserRanges {
@@ -487,7 +486,7 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
         departments: department_entries,
         roles: role_entries,
         groups: group_entries,
-        endpoints: Endpoints::new(&user_entries),
+        endpoints,
         users: user_entries,
         sources,
         ranges,
@@ -1281,59 +1280,36 @@ fn overlay(base: &[Sourced], top: &[Sourced]) -> Vec<Sourced> {
     out
 }
 
-/// An endpoint (rank and name of its kind, id) held from an instant to an end by a user.
-type Held<'a> = ((u8, &'static str), &'a str, i64, i128, usize);
-
-/// Reports an endpoint held by two users at one instant, and a DEE member that follows the
-/// primary extensions of two users at one instant.
-///
-/// O(E log E) for E assignments (and DEE members times primary extensions): one sort, then
-/// one sweep.
-fn check_endpoint_overlaps(users: &[UserEntry], problems: &mut Problems) {
-    // Extensions, then agent ids, then DEE members: the order problems are reported in.
-    let mut all: Vec<Held<'_>> = Vec::new();
-    for (u, user) in users.iter().enumerate() {
-        for e in &user.endpoints {
-            let what = match e.kind {
-                EndpointKind::Extension => (0, "extension"),
-                EndpointKind::Agent => (1, "agent"),
-            };
-            all.push((what, e.id.as_str(), e.from, end(e), u));
-            if e.primary && e.kind == EndpointKind::Extension {
-                all.extend(
-                    user.dee
-                        .iter()
-                        .map(|m| ((2, "DEE member"), m.as_str(), e.from, end(e), u)),
-                );
-            }
-        }
-    }
-    all.sort_unstable();
-    let mut open: Option<((u8, &str), &str, i128, usize)> = None; // what, id, end, user
-    for &(what, id, from, to, u) in &all {
-        match open {
-            Some((w, i, open_end, other)) if w == what && i == id => {
-                if i128::from(from) < open_end && other != u {
-                    let (Some(user), Some(other_user)) = (users.get(u), users.get(other)) else {
-                        continue;
-                    };
-                    let field = if what.0 == 2 { "dee" } else { "endpoints" };
-                    problems.push(
-                        Path::root().field("users").at(&user.id).field(field),
-                        Problem::OverlappingAssignment {
-                            endpoint: format!("{} {id}", what.1),
-                            other_user: other_user.id.to_string(),
-                            from,
-                            to: i64::try_from(to.min(open_end)).ok(),
-                        },
-                    );
-                }
-                if to > open_end {
-                    open = Some((what, id, to, u));
-                }
-            }
-            _ => open = Some((what, id, to, u)),
-        }
+/// Reports each endpoint held by two users at one instant (found while indexing endpoints):
+/// extensions, then agent ids, then DEE members, each in id order, then by start.
+fn report_overlaps(users: &[UserEntry], mut overlaps: Vec<Overlap<'_>>, problems: &mut Problems) {
+    let rank = |what: &str| match what {
+        "extension" => 0,
+        "agent" => 1,
+        _ => 2,
+    };
+    overlaps.sort_by(|a, b| {
+        (rank(a.what), a.id, a.from, a.to, a.user).cmp(&(rank(b.what), b.id, b.from, b.to, b.user))
+    });
+    for o in overlaps {
+        let (Some(user), Some(other)) = (users.get(o.user.index()), users.get(o.other.index()))
+        else {
+            continue;
+        };
+        let field = if o.what == "DEE member" {
+            "dee"
+        } else {
+            "endpoints"
+        };
+        problems.push(
+            Path::root().field("users").at(&user.id).field(field),
+            Problem::OverlappingAssignment {
+                endpoint: format!("{} {}", o.what, o.id),
+                other_user: other.id.to_string(),
+                from: o.from,
+                to: o.to,
+            },
+        );
     }
 }
 
