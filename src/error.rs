@@ -541,6 +541,9 @@ pub enum LookupError {
     /// The tenant has no user with this id (or handle).
     #[error("unknown user `{}`", Shown(.0))]
     UnknownUser(String),
+    /// The tenant has no device with this id (or handle).
+    #[error("unknown device `{}`", Shown(.0))]
+    UnknownDevice(String),
     /// The feature exists but is of another kind than the getter reads.
     #[error("`{}` is a {kind}, not a {asked}", Shown(.feature))]
     WrongKind {

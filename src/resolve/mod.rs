@@ -53,7 +53,10 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use crate::catalog::{Condition, FeatureId, MergeRule};
 use crate::entitlements::{Entitlements, FeatureRef, Layout, ListPool, Words, decode};
 use crate::error::LookupError;
-use crate::index::{EMPTY_LIST, EntityRef, ListTable, TenantIndex, UnitIx, UserIx, UserRanges};
+use crate::index::{
+    DeviceEntry, DeviceIx, EMPTY_LIST, EntityRef, ListTable, TenantIndex, UnitIx, UserIx,
+    UserRanges,
+};
 use crate::value::{Kind, ListValue, join_levels, meet_levels};
 use lists::Combos;
 
@@ -490,6 +493,162 @@ impl<'i> Resolver<'i> {
                 .and_then(FeatureId::from_index)
                 .map(|g| catalog.key(g).to_owned()),
         })
+    }
+
+    /// The entitlements of a registered device: its owner's, with every feature the device
+    /// cannot support off (its platform, or its app version), and every feature requiring one
+    /// of those off too (layer 8). A device never holds what its owner lacks.
+    ///
+    /// ```
+    /// use pbx_entitlements::model::{Device, Plan, Tenant, User};
+    /// use pbx_entitlements::{keys, validate, Platform, Resolver};
+    ///
+    /// let mut tenant = Tenant::new("acme", Plan::all("p"));
+    /// tenant.users.push(User::new("alice").with_override("crm_overlay", true).with_override("chat", true));
+    /// tenant.devices.push(Device::new("d1", "alice", Platform::Android, "6.4.0"));
+    /// tenant.devices.push(Device::new("d2", "alice", Platform::Ios, "6.4.0"));
+    /// let index = validate(&tenant)?;
+    /// let resolver = Resolver::new(&index);
+    ///
+    /// assert!(resolver.device("d1")?.get(keys::CRM_OVERLAY));      // Android only
+    /// assert!(!resolver.device("d2")?.get(keys::CRM_OVERLAY));
+    /// assert!(resolver.device("d2")?.get(keys::CHAT));
+    /// assert_eq!(
+    ///     resolver.explain_device("d2", "crm_overlay")?.to_string(),
+    ///     "crm_overlay = false: an admin override sets true; needs android; device d2 is ios",
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`LookupError::UnknownDevice`] if the tenant has no such device.
+    pub fn device(&self, device: impl EntityRef<DeviceIx>) -> Result<Entitlements, LookupError> {
+        let (entry, ranges) = self.locate_device(&device)?;
+        let mut combos = Combos::new(&self.table);
+        let mut scratch = Scratch::new(self.features.len());
+        let mut words = Words::zeroed(self.layout.words());
+        self.run(ranges, &mut combos, &mut scratch, &mut Silent);
+        self.project(entry, &combos, &mut scratch, &mut Silent);
+        self.pack(&scratch, &mut words);
+        Ok(Entitlements::new(
+            Arc::clone(&self.layout),
+            combos.into_pool(&self.shared, &self.no_lists),
+            words,
+        ))
+    }
+
+    /// Why a device has the value it has for a feature: the owner's trace, then what the
+    /// device changed (layer 8).
+    ///
+    /// # Errors
+    ///
+    /// [`LookupError::UnknownDevice`] or [`LookupError::UnknownFeature`].
+    pub fn explain_device(
+        &self,
+        device: impl EntityRef<DeviceIx>,
+        feature: impl FeatureRef,
+    ) -> Result<Trace, LookupError> {
+        let (entry, ranges) = self.locate_device(&device)?;
+        let owner = self
+            .index
+            .user(entry.owner)
+            .ok_or_else(|| LookupError::UnknownDevice(device.describe()))?;
+        let catalog = &self.index.catalog;
+        let (id, feature_def) = feature.feature(catalog).ok_or_else(|| feature.unknown())?;
+        let kind = feature_def.kind().clone();
+        let mut combos = Combos::new(&self.table);
+        let mut scratch = Scratch::new(self.features.len());
+        let mut recorder = trace::Recorder::new(&self.index, id.index());
+        self.run(ranges, &mut combos, &mut scratch, &mut recorder);
+        self.project(entry, &combos, &mut scratch, &mut recorder);
+        let final_level = scratch.levels.get(id.index()).copied().unwrap_or_default();
+        let pool = combos.into_pool(&self.shared, &self.no_lists);
+        Ok(Trace {
+            user: owner.id.clone(),
+            feature: id,
+            key: catalog.key(id).to_owned(),
+            steps: recorder.finish(&kind, &pool),
+            value: decode(&kind, final_level, &pool),
+            kind,
+            gate: self
+                .gate
+                .and_then(FeatureId::from_index)
+                .map(|g| catalog.key(g).to_owned()),
+        })
+    }
+
+    /// A device and what resolution reads of its owner, or the error naming the device.
+    fn locate_device(
+        &self,
+        device: &impl EntityRef<DeviceIx>,
+    ) -> Result<(&DeviceEntry, &UserRanges), LookupError> {
+        device
+            .find(&self.index)
+            .and_then(|ix| self.index.device(ix))
+            .and_then(|d| Some((d, self.index.ranges.get(d.owner.index())?)))
+            .ok_or_else(|| LookupError::UnknownDevice(device.describe()))
+    }
+
+    /// Layer 8: the owner's levels in `scratch` projected on `device`. In requirement order,
+    /// each feature the device cannot support goes off, then each feature whose requirement
+    /// the projection left unmet. O(F) for F features.
+    fn project<O: Observer>(
+        &self,
+        device: &DeviceEntry,
+        combos: &Combos<'_>,
+        scratch: &mut Scratch,
+        o: &mut O,
+    ) {
+        let catalog = &self.index.catalog;
+        let Scratch {
+            levels, touched, ..
+        } = scratch;
+        for &id in catalog.requirement_order() {
+            let f = id.index();
+            let (Some(p), Some(feature), Some(&level)) =
+                (self.features.get(f), catalog.get(id), levels.get(f))
+            else {
+                continue;
+            };
+            if level == p.off {
+                continue;
+            }
+            let constraint = feature.device();
+            let (origin, effect) = match constraint.check(device.platform, device.version) {
+                Err(unsupported) => (
+                    O::ACTIVE.then(|| Origin::Device {
+                        device: device.id.clone(),
+                        platform: device.platform,
+                        version: device.version,
+                        needs_platforms: constraint.platforms,
+                        needs_version: constraint.min_version,
+                    }),
+                    if unsupported == crate::device::Unsupported::Platform {
+                        Effect::NeedsPlatform
+                    } else {
+                        Effect::NeedsVersion
+                    },
+                ),
+                Ok(()) => match self.unmet(p, |t| levels.get(t).copied(), combos) {
+                    Some(&(target, need)) => (
+                        O::ACTIVE.then(|| self.requirement_origin(target, need)),
+                        Effect::RequirementUnmet,
+                    ),
+                    None => continue,
+                },
+            };
+            if let Some(slot) = levels.get_mut(f) {
+                *slot = p.off;
+                touched.push(f);
+            }
+            if O::ACTIVE
+                && o.feature() == f
+                && let Some(origin) = origin
+            {
+                o.step(Layer::Device, origin, p.off, effect);
+            }
+        }
     }
 
     /// Layer 3: combines the values of the user's templates by each feature's merge rule.

@@ -35,6 +35,8 @@ pub enum Layer {
     Preference,
     /// 7. Requirements on other features.
     Requirement,
+    /// 8. Device projection: per device, what it cannot support is off.
+    Device,
 }
 
 /// What brought a template to the user.
@@ -92,6 +94,19 @@ pub enum Origin {
         /// The least value it must have, rendered; `None` when it must merely be on.
         at_least: Option<String>,
     },
+    /// A registered device, and what the feature needs of it.
+    Device {
+        /// The device.
+        device: crate::model::DeviceId,
+        /// Its platform.
+        platform: crate::device::Platform,
+        /// Its app version.
+        version: crate::device::AppVersion,
+        /// The platforms the feature supports.
+        needs_platforms: crate::device::Platforms,
+        /// The oldest app version the feature supports.
+        needs_version: Option<crate::device::AppVersion>,
+    },
 }
 
 /// What a step did to the value.
@@ -127,6 +142,10 @@ pub enum Effect {
     RequirementUnmet,
     /// Templates do not reach this user: the user is detached.
     Detached,
+    /// Turned off on a device whose platform the feature does not support.
+    NeedsPlatform,
+    /// Turned off on a device whose app is older than the feature needs.
+    NeedsVersion,
 }
 
 /// One layer's action on one feature.
@@ -220,6 +239,32 @@ impl Trace {
             Effect::IgnoredNotAdjustable => {
                 write!(f, "{who} asks for {v}, ignored: users cannot change it")
             }
+            Effect::NeedsPlatform => match &step.origin {
+                Origin::Device {
+                    device,
+                    platform,
+                    needs_platforms,
+                    ..
+                } => write!(
+                    f,
+                    "needs {needs_platforms}; device {} is {platform}",
+                    Shown(device.as_str())
+                ),
+                _ => f.write_str("off on this device's platform"),
+            },
+            Effect::NeedsVersion => match &step.origin {
+                Origin::Device {
+                    device,
+                    version,
+                    needs_version: Some(min),
+                    ..
+                } => write!(
+                    f,
+                    "needs app {min}; device {} runs {version}",
+                    Shown(device.as_str())
+                ),
+                _ => f.write_str("off on this device's app version"),
+            },
             Effect::RequirementUnmet => match &step.origin {
                 Origin::Requirement {
                     feature,
@@ -299,6 +344,7 @@ impl fmt::Display for Who<'_> {
             Origin::Plan(id) => write!(f, "plan \"{}\"", Shown(id.as_str())),
             Origin::User => f.write_str("the user's own setting"),
             Origin::Requirement { feature, .. } => write!(f, "requirement {}", Shown(feature)),
+            Origin::Device { device, .. } => write!(f, "device {}", Shown(device.as_str())),
         }
     }
 }
