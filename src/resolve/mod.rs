@@ -434,6 +434,71 @@ impl<'i> Resolver<'i> {
         }
     }
 
+    /// The entitlements of every registered device, in device-id order: each owner resolved
+    /// once, then projected on each of their devices (layer 8).
+    ///
+    /// ```
+    /// use pbx_entitlements::model::{Device, Plan, Tenant, User};
+    /// use pbx_entitlements::{keys, validate, Platform, Resolver};
+    ///
+    /// let mut tenant = Tenant::new("acme", Plan::all("p"));
+    /// tenant.users.push(User::new("alice").with_override("crm_overlay", true));
+    /// tenant.devices.push(Device::new("d1", "alice", Platform::Android, "6.4.0"));
+    /// tenant.devices.push(Device::new("d2", "alice", Platform::Ios, "6.4.0"));
+    /// let index = validate(&tenant)?;
+    /// let devices = Resolver::new(&index).devices();
+    ///
+    /// let overlay: Vec<(&str, bool)> = devices
+    ///     .iter()
+    ///     .map(|(id, e)| (id.as_str(), e.get(keys::CRM_OVERLAY)))
+    ///     .collect();
+    /// assert_eq!(overlay, [("d1", true), ("d2", false)]);
+    /// assert_eq!(serde_json::to_value(&devices)?["d2"]["crm_overlay"], false);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn devices(&self) -> ResolvedDevices<'i> {
+        let index = self.index.clone();
+        let devices = &self.index.devices;
+        let width = self.layout.words();
+        let mut words = vec![0u64; devices.len().saturating_mul(width)];
+        // Each owner's devices together, so that each owner is resolved once.
+        let mut by_owner: Vec<(UserIx, usize)> = devices
+            .iter()
+            .enumerate()
+            .map(|(d, entry)| (entry.owner, d))
+            .collect();
+        by_owner.sort_unstable();
+        let mut combos = Combos::new(&self.table);
+        let mut owner_scratch = Scratch::new(self.features.len());
+        let mut scratch = Scratch::new(self.features.len());
+        let mut resolved: Option<UserIx> = None;
+        for (owner, d) in by_owner {
+            let (Some(entry), Some(ranges)) =
+                (devices.get(d), self.index.ranges.get(owner.index()))
+            else {
+                continue;
+            };
+            if resolved != Some(owner) {
+                self.run(ranges, &mut combos, &mut owner_scratch, &mut Silent);
+                resolved = Some(owner);
+            }
+            scratch.levels.clone_from(&owner_scratch.levels);
+            scratch.touched.clone_from(&owner_scratch.touched);
+            self.project(entry, &combos, &mut scratch, &mut Silent);
+            let start = d.saturating_mul(width);
+            if let Some(row) = words.get_mut(start..start.saturating_add(width)) {
+                self.pack(&scratch, row);
+            }
+        }
+        ResolvedDevices {
+            index,
+            layout: Arc::clone(&self.layout),
+            lists: combos.into_pool(&self.shared, &self.no_lists),
+            width,
+            words,
+        }
+    }
+
     /// Explains one feature of one user: every layer that touched it, with the candidates that
     /// lost. The user and the feature are each given by id or handle.
     ///
@@ -1200,6 +1265,74 @@ impl<'i> ResolvedTenant<'i> {
     /// Bytes of packed state per user (the shared list table not counted).
     pub fn bytes_per_user(&self) -> usize {
         self.width.saturating_mul(std::mem::size_of::<u64>())
+    }
+}
+
+/// The effective entitlements of every registered device of a tenant, packed: see
+/// [`Resolver::devices`].
+///
+/// Serialises as an ordered map `device id -> {feature key -> value}`, devices in id order and
+/// features in catalog order.
+#[derive(Debug, Clone)]
+pub struct ResolvedDevices<'i> {
+    index: IndexRef<'i>,
+    layout: Arc<Layout>,
+    lists: ListPool,
+    width: usize,
+    words: Vec<u64>,
+}
+
+impl<'i> ResolvedDevices<'i> {
+    /// The number of devices.
+    pub fn len(&self) -> usize {
+        self.index.devices.len()
+    }
+
+    /// Whether the tenant has no devices.
+    pub fn is_empty(&self) -> bool {
+        self.index.devices.is_empty()
+    }
+
+    /// The entitlements of a device, by id or handle.
+    ///
+    /// # Errors
+    ///
+    /// [`LookupError::UnknownDevice`] if the tenant has no such device.
+    pub fn device(&self, device: impl EntityRef<DeviceIx>) -> Result<Entitlements, LookupError> {
+        device
+            .find(&self.index)
+            .and_then(|ix| self.row(ix.index()))
+            .ok_or_else(|| LookupError::UnknownDevice(device.describe()))
+    }
+
+    fn row(&self, device: usize) -> Option<Entitlements> {
+        let start = device.checked_mul(self.width)?;
+        let row = self.words.get(start..start.checked_add(self.width)?)?;
+        Some(Entitlements::new(
+            Arc::clone(&self.layout),
+            self.lists.clone(),
+            Words::from_slice(row),
+        ))
+    }
+
+    /// Every device with its entitlements, in id order.
+    pub fn iter(&self) -> impl Iterator<Item = (&crate::model::DeviceId, Entitlements)> + '_ {
+        let index: &TenantIndex = &self.index;
+        index
+            .devices
+            .iter()
+            .enumerate()
+            .filter_map(move |(d, entry)| Some((&entry.id, self.row(d)?)))
+    }
+}
+
+impl Serialize for ResolvedDevices<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.len()))?;
+        for (id, entitlements) in self.iter() {
+            map.serialize_entry(id.as_str(), &entitlements)?;
+        }
+        map.end()
     }
 }
 
