@@ -5,6 +5,9 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::index::{DeviceEntry, TenantIndex, UserEntry};
+use crate::model::EndpointKind;
+
 /// The platform of one registered device.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -243,6 +246,119 @@ impl DeviceConstraint {
     /// Whether the constraint lets every device through.
     pub fn is_unconstrained(&self) -> bool {
         self.platforms == Platforms::all() && self.min_version.is_none()
+    }
+}
+
+/// The registered devices as an admin's device list shows them (seed IPVoice's "Devices"
+/// page): filtered by platform, searched by extension or version, in device-id order.
+///
+/// ```
+/// use pbx_entitlements::model::{Device, EndpointAssignment, Plan, Tenant, User};
+/// use pbx_entitlements::{validate, Platform};
+///
+/// let mut tenant = Tenant::new("acme", Plan::all("p"));
+/// tenant.users.push(User::new("alice").with_endpoint(EndpointAssignment::extension("201").primary()));
+/// tenant.users.push(User::new("bob").with_endpoint(EndpointAssignment::extension("202").primary()));
+/// tenant.devices.push(Device::new("d1", "alice", Platform::Ios, "6.4.0"));
+/// tenant.devices.push(Device::new("d2", "bob", Platform::Android, "6.10.2"));
+/// tenant.devices.push(Device::new("d3", "bob", Platform::Ios, "6.10.0"));
+/// let index = validate(&tenant)?;
+///
+/// let ids = |list: pbx_entitlements::DeviceList<'_>| -> Vec<String> {
+///     list.rows().map(|row| row.device.id().to_string()).collect()
+/// };
+/// assert_eq!(ids(index.device_list()), ["d1", "d2", "d3"]);
+/// assert_eq!(ids(index.device_list().platform(Platform::Ios)), ["d1", "d3"]);
+/// assert_eq!(ids(index.device_list().search("202")), ["d2", "d3"]);   // bob's extension
+/// assert_eq!(ids(index.device_list().search("6.10")), ["d2", "d3"]);  // the app version
+/// let row = index.device_list().search("201").rows().next().unwrap();
+/// assert_eq!((row.owner.id().as_str(), row.extension), ("alice", Some("201")));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct DeviceList<'i> {
+    index: &'i TenantIndex,
+    platforms: Platforms,
+    search: Option<String>,
+}
+
+/// One line of a [`DeviceList`]: the device, its owner and the owner's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DeviceRow<'i> {
+    /// The device.
+    pub device: &'i DeviceEntry,
+    /// Its owner.
+    pub owner: &'i UserEntry,
+    /// The owner's primary extension still held (no end), if any.
+    pub extension: Option<&'i str>,
+}
+
+impl Serialize for DeviceRow<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let d = self.device;
+        let mut row = serializer.serialize_struct("DeviceRow", 7)?;
+        row.serialize_field("id", d.id())?;
+        row.serialize_field("owner", self.owner.id())?;
+        row.serialize_field("extension", &self.extension)?;
+        row.serialize_field("platform", &d.platform())?;
+        row.serialize_field("app_id", d.app_id())?;
+        row.serialize_field("version", &d.version())?;
+        row.serialize_field("last_seen", &d.last_seen())?;
+        row.end()
+    }
+}
+
+impl<'i> DeviceList<'i> {
+    /// Every device of `index`.
+    pub(crate) fn new(index: &'i TenantIndex) -> DeviceList<'i> {
+        DeviceList {
+            index,
+            platforms: Platforms::empty(),
+            search: None,
+        }
+    }
+
+    /// Keeps devices of this platform (with several calls: of any of them).
+    pub fn platform(mut self, platform: Platform) -> DeviceList<'i> {
+        self.platforms |= platform.flag();
+        self
+    }
+
+    /// Keeps devices whose owner's extension or whose app version contains `text`.
+    pub fn search(mut self, text: impl Into<String>) -> DeviceList<'i> {
+        self.search = Some(text.into());
+        self
+    }
+
+    /// The devices kept, in device-id order. O(D + E) for D devices and their owners' E
+    /// endpoints.
+    pub fn rows(&self) -> impl Iterator<Item = DeviceRow<'i>> + '_ {
+        let index = self.index;
+        index.devices().iter().filter_map(move |device| {
+            if !self.platforms.is_empty() && !self.platforms.supports(device.platform()) {
+                return None;
+            }
+            let owner = index.user(device.owner())?;
+            let extension = owner
+                .endpoints()
+                .iter()
+                .filter(|e| e.kind == EndpointKind::Extension && e.primary && e.to.is_none())
+                .max_by_key(|e| e.from)
+                .map(|e| e.id.as_str());
+            if let Some(text) = &self.search {
+                let in_extension = extension.is_some_and(|x| x.contains(text.as_str()));
+                if !in_extension && !device.version().to_string().contains(text.as_str()) {
+                    return None;
+                }
+            }
+            Some(DeviceRow {
+                device,
+                owner,
+                extension,
+            })
+        })
     }
 }
 

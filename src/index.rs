@@ -721,6 +721,12 @@ impl TenantIndex {
         &self.endpoints
     }
 
+    /// The registered devices as an admin's list: filter by platform, search by extension or
+    /// version.
+    pub fn device_list(&self) -> crate::device::DeviceList<'_> {
+        crate::device::DeviceList::new(self)
+    }
+
     /// The registered devices, in id order.
     pub fn devices(&self) -> &[DeviceEntry] {
         &self.devices

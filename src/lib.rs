@@ -108,7 +108,9 @@ pub use catalog::{
     Catalog, CatalogBuilder, CatalogDef, Condition, Feature, FeatureDef, FeatureId, MergeRule,
     Refers, Requirement, RequirementDef, STANDARD_ID, SelfServiceGate,
 };
-pub use device::{AppVersion, DeviceConstraint, Platform, Platforms, Unsupported};
+pub use device::{
+    AppVersion, DeviceConstraint, DeviceList, DeviceRow, Platform, Platforms, Unsupported,
+};
 pub use endpoints::{AttributedBy, Attribution, Endpoints};
 pub use entitlements::{Entitlements, FeatureRef, Query};
 pub use error::{Invalid, LookupError, Path, Problem, ValidationErrors};
