@@ -87,6 +87,7 @@ mod sealed {
 pub mod batch;
 pub mod catalog;
 pub mod device;
+pub mod diff;
 pub mod endpoints;
 pub mod entitlements;
 pub mod error;

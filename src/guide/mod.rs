@@ -20,6 +20,8 @@
 //!     and every size the crate accepts.
 //! 12. [Recordings](recordings): endpoints over time, call attribution, replay, download,
 //!     delete and live-listening decisions, and whether a call is recorded.
+//! 13. [Devices and pushing changes](devices): what each device may do, the device list, and
+//!     what to push to apps after an edit.
 //!
 //! [`Catalog::standard`]: crate::Catalog::standard
 //! [`Tenant`]: crate::model::Tenant
@@ -58,6 +60,8 @@ pub mod stability {}
 pub mod limits {}
 #[doc = include_str!("recordings.md")]
 pub mod recordings {}
+#[doc = include_str!("devices.md")]
+pub mod devices {}
 
 #[cfg(test)]
 mod tests {

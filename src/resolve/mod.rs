@@ -1326,6 +1326,49 @@ impl<'i> ResolvedDevices<'i> {
     }
 }
 
+/// The packed rows of a resolved tenant or of its devices, for comparing two resolutions.
+pub(crate) struct Packed<'a> {
+    /// Each row's id, in order (ids sorted by bytes).
+    pub(crate) ids: Vec<&'a str>,
+    pub(crate) layout: &'a Layout,
+    pub(crate) lists: &'a ListPool,
+    pub(crate) width: usize,
+    pub(crate) words: &'a [u64],
+}
+
+impl Packed<'_> {
+    /// The level of feature `f` in row `row`.
+    pub(crate) fn level(&self, row: usize, f: usize) -> Option<i64> {
+        let start = row.checked_mul(self.width)?;
+        let words = self.words.get(start..start.checked_add(self.width)?)?;
+        self.layout.load(words, f)
+    }
+}
+
+impl ResolvedTenant<'_> {
+    pub(crate) fn packed(&self) -> Packed<'_> {
+        Packed {
+            ids: self.index.users.iter().map(|u| u.id.as_str()).collect(),
+            layout: &self.layout,
+            lists: &self.lists,
+            width: self.width,
+            words: &self.words,
+        }
+    }
+}
+
+impl ResolvedDevices<'_> {
+    pub(crate) fn packed(&self) -> Packed<'_> {
+        Packed {
+            ids: self.index.devices.iter().map(|d| d.id.as_str()).collect(),
+            layout: &self.layout,
+            lists: &self.lists,
+            width: self.width,
+            words: &self.words,
+        }
+    }
+}
+
 impl Serialize for ResolvedDevices<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.len()))?;
