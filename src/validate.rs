@@ -1028,15 +1028,6 @@ impl<'c> Validator<'c> {
             }
         }
 
-        if plan.enforce_seats {
-            // Seats are counted and reported, not yet enforced: refusing the setting is safer
-            // than granting paid features beyond the seats bought.
-            self.problems.push(
-                path.field("enforce_seats"),
-                Problem::Unsupported("seat enforcement"),
-            );
-        }
-
         PlanCeiling {
             id: plan.id.clone(),
             available,

@@ -65,23 +65,70 @@ fn the_self_service_gate_cannot_be_adjustable() {
     );
 }
 
-/// Seats are not enforced yet: asking for enforcement is refused rather than silently
-/// granting paid features beyond the seats bought.
+/// Seats are enforced: users with an override turning the feature on first, then the others,
+/// each in user-id byte order; whoever is past the count gets the feature off, and what
+/// requires it follows. Without enforcement nothing changes, and the report still says who is
+/// over.
 #[test]
-fn seat_enforcement_is_refused_until_it_is_applied() {
-    let doc = r#"{
+fn seats_go_to_overrides_first_then_by_id() {
+    let doc = |enforce: bool| {
+        format!(
+            r#"{{
         "version": 1, "tenant": "t",
-        "plan": {"id": "p", "features": "all", "seats": {"module_crm": 1}, "enforce_seats": true},
-        "users": [{"id": "a", "overrides": {"module_crm": true}},
-                  {"id": "b", "overrides": {"module_crm": true}}]
-    }"#;
-    let errors = validate(&tenant(doc)).unwrap_err();
-    assert_eq!(errors.len(), 1);
-    assert_eq!(errors.problems()[0].path.as_str(), "plan.enforce_seats");
-    assert!(matches!(
-        errors.problems()[0].problem,
-        Problem::Unsupported(_)
-    ));
+        "catalog": {{"id": "crm", "self_service_gate": null, "features": [
+            {{"key": "module_crm", "kind": "toggle", "seats": true}},
+            {{"key": "crm_overlay", "kind": "toggle", "requires": [{{"feature": "module_crm"}}]}}
+        ]}},
+        "plan": {{"id": "p", "features": "all", "seats": {{"module_crm": 2}}, "enforce_seats": {enforce}}},
+        "templates": [{{"id": "sales", "values": {{"module_crm": true, "crm_overlay": true}}}}],
+        "departments": [{{"id": "sales", "template": "sales"}}],
+        "users": [{{"id": "a", "departments": ["sales"]}},
+                  {{"id": "b", "departments": ["sales"]}},
+                  {{"id": "c", "departments": ["sales"], "overrides": {{"module_crm": true}}}},
+                  {{"id": "d"}}]
+    }}"#
+        )
+    };
+    let enforced = tenant(&doc(true));
+    let index = validate(&enforced).unwrap();
+    let resolver = Resolver::new(&index);
+    let crm: Vec<(String, bool, bool)> = resolver
+        .tenant()
+        .iter()
+        .map(|(id, e)| {
+            (
+                id.to_string(),
+                e.toggle("module_crm").unwrap(),
+                e.toggle("crm_overlay").unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        crm,
+        [
+            ("a".to_owned(), true, true),
+            ("b".to_owned(), false, false),
+            ("c".to_owned(), true, true),
+            ("d".to_owned(), false, false),
+        ]
+    );
+    assert_eq!(
+        resolver.explain("b", "crm_overlay").unwrap().to_string(),
+        "crm_overlay = false: template \"sales\" (department sales) sets true; off because module_crm is not on"
+    );
+    assert_eq!(
+        serde_json::to_string(&resolver.licences()).unwrap(),
+        r#"{"features":{"module_crm":{"bought":2,"wanted":3,"granted":2,"over":["b"]}},"users":{"a":["module_crm"],"c":["module_crm"]}}"#
+    );
+
+    let counted = tenant(&doc(false));
+    let index = validate(&counted).unwrap();
+    let resolver = Resolver::new(&index);
+    assert_eq!(resolver.user("b").unwrap().toggle("module_crm"), Ok(true));
+    assert_eq!(
+        serde_json::to_string(&resolver.licences()).unwrap(),
+        r#"{"features":{"module_crm":{"bought":2,"wanted":3,"granted":2,"over":["b"]}},"users":{"a":["module_crm"],"b":["module_crm"],"c":["module_crm"]}}"#
+    );
 }
 
 /// Two resolutions may number built lists differently; equality compares values.

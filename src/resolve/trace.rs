@@ -94,6 +94,11 @@ pub enum Origin {
         /// The least value it must have, rendered; `None` when it must merely be on.
         at_least: Option<String>,
     },
+    /// The plan's seats of a seat-licensed feature, all given to other users.
+    Seats {
+        /// How many the plan bought.
+        bought: u32,
+    },
     /// A registered device, and what the feature needs of it.
     Device {
         /// The device.
@@ -142,6 +147,8 @@ pub enum Effect {
     RequirementUnmet,
     /// Templates do not reach this user: the user is detached.
     Detached,
+    /// Turned off: no seat left of the seats the plan bought.
+    NoSeat,
     /// Turned off on a device whose platform the feature does not support.
     NeedsPlatform,
     /// Turned off on a device whose app is older than the feature needs.
@@ -239,6 +246,12 @@ impl Trace {
             Effect::IgnoredNotAdjustable => {
                 write!(f, "{who} asks for {v}, ignored: users cannot change it")
             }
+            Effect::NoSeat => match &step.origin {
+                Origin::Seats { bought } => {
+                    write!(f, "no seat left ({bought} of {bought} granted)")
+                }
+                _ => f.write_str("no seat left"),
+            },
             Effect::NeedsPlatform => match &step.origin {
                 Origin::Device {
                     device,
@@ -345,6 +358,7 @@ impl fmt::Display for Who<'_> {
             Origin::User => f.write_str("the user's own setting"),
             Origin::Requirement { feature, .. } => write!(f, "requirement {}", Shown(feature)),
             Origin::Device { device, .. } => write!(f, "device {}", Shown(device.as_str())),
+            Origin::Seats { .. } => f.write_str("the plan's seats"),
         }
     }
 }
