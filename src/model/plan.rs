@@ -54,8 +54,8 @@ pub struct Plan {
         deserialize_with = "crate::model::unique_keys"
     )]
     pub seats: IndexMap<String, u32>,
-    /// Whether seat counts are enforced at resolution. Enforcement is not applied by this
-    /// version of the crate, so validation refuses `true` rather than over-grant paid features.
+    /// Whether seat counts are enforced at resolution: users past the count get the feature
+    /// off. Without enforcement seats are counted and reported only.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub enforce_seats: bool,
 }
