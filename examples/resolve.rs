@@ -6,6 +6,9 @@
 //! cargo run --example resolve -- --explain ID FEATURE TENANT.json   # why a user has a value
 //! cargo run --example resolve -- --catalog ACME.json TENANT.json    # a vendor catalog
 //! cargo run --example resolve -- TENANT.json --ask QUESTIONS.json   # decisions, in JSON
+//! cargo run --example resolve -- --devices TENANT.json              # every device's entitlements
+//! cargo run --example resolve -- --licences TENANT.json             # the licence counter
+//! cargo run --example resolve -- --diff BEFORE.json AFTER.json      # what changed, to push
 //! ```
 //!
 //! `TENANT.json` is a tenant in the JSON interchange format (see the crate's guide, chapter
@@ -33,6 +36,7 @@ use std::fmt;
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
+use pbx_entitlements::diff::Diff;
 use pbx_entitlements::model::{Tenant, read_document};
 use pbx_entitlements::question::{Answer, Question};
 use pbx_entitlements::{
@@ -40,15 +44,20 @@ use pbx_entitlements::{
 };
 
 const USAGE: &str = "\
-usage: resolve [--catalog CATALOG.json] [--user ID | --explain ID FEATURE | --ask QUESTIONS.json] TENANT.json
+usage: resolve [--catalog CATALOG.json] [--user ID | --explain ID FEATURE | --ask QUESTIONS.json
+                                        | --devices | --licences] TENANT.json
+       resolve [--catalog CATALOG.json] --diff BEFORE.json AFTER.json
        resolve --help
 
 Validates a tenant document (JSON interchange format; `-` reads stdin) and prints
 every user's effective entitlements as JSON, one user's with --user, the
 explanation of one feature of one user with --explain, or the answers to a JSON
 array of questions with --ask (one answer per question, in order; a question
-that cannot be answered gets {\"error\": ...}). --catalog validates the document
-against a vendor catalog (its JSON form) that the document names by id.
+that cannot be answered gets {\"error\": ...}). --devices prints every registered
+device's entitlements, --licences the seats bought, wanted and granted per
+seat-licensed feature, and --diff every value that differs between two versions
+of a tenant (users, then devices). --catalog validates the document against a
+vendor catalog (its JSON form) that the document names by id.
 
 exit codes: 0 ok; 1 unreadable, malformed or invalid document or questions;
 2 bad arguments, unknown user or unknown feature";
@@ -72,6 +81,16 @@ enum Command {
     Ask {
         input: Source,
         questions: Input,
+    },
+    Devices {
+        input: Source,
+    },
+    Licences {
+        input: Source,
+    },
+    Diff {
+        before: Source,
+        after: Source,
     },
 }
 
@@ -174,6 +193,8 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, Failure> {
     let mut explain = None;
     let mut catalog = None;
     let mut ask = None;
+    let mut mode: Option<&'static str> = None;
+    let mut paths: Vec<Input> = Vec::new();
     let mut options_done = false;
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -202,6 +223,18 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, Failure> {
                     return Err(Failure::Usage("--ask given twice".into()));
                 }
             }
+            "--devices" | "--licences" | "--diff" if !options_done => {
+                let name = match arg.as_str() {
+                    "--devices" => "--devices",
+                    "--licences" => "--licences",
+                    _ => "--diff",
+                };
+                if mode.replace(name).is_some() {
+                    return Err(Failure::Usage(
+                        "--devices, --licences and --diff cannot be combined".into(),
+                    ));
+                }
+            }
             "--explain" if !options_done => {
                 let id = value(&mut args, "--explain", "a user id and a feature key")?;
                 let feature = value(&mut args, "--explain", "a user id and a feature key")?;
@@ -218,10 +251,39 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, Failure> {
                 } else {
                     Input::File(path.to_owned())
                 };
-                if input.replace(next).is_some() {
-                    return Err(Failure::Usage("more than one tenant document".into()));
-                }
+                paths.push(next);
             }
+        }
+    }
+    if mode == Some("--diff") {
+        if user.is_some() || explain.is_some() || ask.is_some() {
+            return Err(Failure::Usage(
+                "--diff cannot be combined with --user, --explain or --ask".into(),
+            ));
+        }
+        let mut paths = paths.into_iter();
+        let (Some(before), Some(after), None) = (paths.next(), paths.next(), paths.next()) else {
+            return Err(Failure::Usage("--diff needs two tenant documents".into()));
+        };
+        if before == Input::Stdin && after == Input::Stdin {
+            return Err(Failure::Usage(
+                "the two documents cannot both come from stdin".into(),
+            ));
+        }
+        return Ok(Command::Diff {
+            before: Source {
+                tenant: before,
+                catalog: catalog.clone(),
+            },
+            after: Source {
+                tenant: after,
+                catalog,
+            },
+        });
+    }
+    for path in paths {
+        if input.replace(path).is_some() {
+            return Err(Failure::Usage("more than one tenant document".into()));
         }
     }
     let tenant = input.ok_or_else(|| Failure::Usage("no tenant document given".into()))?;
@@ -231,15 +293,20 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, Failure> {
         ));
     }
     let input = Source { tenant, catalog };
-    match (user, explain, ask) {
-        (None, None, None) => Ok(Command::All { input }),
-        (Some(user), None, None) => Ok(Command::User { input, user }),
-        (None, Some((user, feature)), None) => Ok(Command::Explain {
+    match (user, explain, ask, mode) {
+        (None, None, None, Some("--devices")) => Ok(Command::Devices { input }),
+        (None, None, None, Some(_)) => Ok(Command::Licences { input }),
+        (_, _, _, Some(_)) => Err(Failure::Usage(
+            "--devices and --licences cannot be combined with --user, --explain or --ask".into(),
+        )),
+        (None, None, None, None) => Ok(Command::All { input }),
+        (Some(user), None, None, None) => Ok(Command::User { input, user }),
+        (None, Some((user, feature)), None, None) => Ok(Command::Explain {
             input,
             user,
             feature,
         }),
-        (None, None, Some(questions)) => Ok(Command::Ask { input, questions }),
+        (None, None, Some(questions), None) => Ok(Command::Ask { input, questions }),
         _ => Err(Failure::Usage(
             "--user, --explain and --ask cannot be combined".into(),
         )),
@@ -306,6 +373,24 @@ fn run(command: Command) -> Result<(), Failure> {
                 })
                 .collect();
             print_json(serde_json::to_string_pretty(&answers))
+        }
+        Command::Devices { input } => {
+            let index = load(&input)?;
+            let devices = Resolver::new(&index).devices();
+            print_json(serde_json::to_string_pretty(&BTreeMap::from([(
+                "devices", devices,
+            )])))
+        }
+        Command::Licences { input } => {
+            let index = load(&input)?;
+            print_json(serde_json::to_string_pretty(
+                &Resolver::new(&index).licences(),
+            ))
+        }
+        Command::Diff { before, after } => {
+            let (old, new) = (load(&before)?, load(&after)?);
+            let diff = Diff::between(&Resolver::new(&old), &Resolver::new(&new));
+            print_json(serde_json::to_string_pretty(&diff))
         }
     }
 }

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::LookupError;
-use crate::model::{Call, Recording, UserId};
+use crate::model::{Call, DeviceId, Recording, UserId};
 use crate::resolve::Resolver;
 
 /// One question, tagged by `"ask"`. Each is read strictly: a JSON object only, no unknown
@@ -71,6 +71,11 @@ pub enum Question {
         /// The call.
         call: Call,
     },
+    /// What a registered device may do: `{"entitlements": {feature: value, …}}`.
+    Device {
+        /// The device.
+        device: DeviceId,
+    },
 }
 
 /// The kinds of question, as `"ask"` names them.
@@ -83,6 +88,7 @@ enum Ask {
     Delete,
     ListenLive,
     Record,
+    Device,
 }
 
 /// A question as written: every field any question has, so that reading one is a plain
@@ -100,6 +106,7 @@ struct QuestionDoc {
     target: Option<UserId>,
     recording: Option<Recording>,
     call: Option<Call>,
+    device: Option<DeviceId>,
 }
 
 objects_only! {
@@ -118,6 +125,7 @@ impl QuestionDoc {
             target,
             recording,
             call,
+            device,
         } = self;
         let name = match ask {
             Ask::Attribute => "attribute",
@@ -126,6 +134,7 @@ impl QuestionDoc {
             Ask::Delete => "delete",
             Ask::ListenLive => "listen_live",
             Ask::Record => "record",
+            Ask::Device => "device",
         };
         let present = [
             ("at", at.is_some()),
@@ -135,12 +144,14 @@ impl QuestionDoc {
             ("target", target.is_some()),
             ("recording", recording.is_some()),
             ("call", call.is_some()),
+            ("device", device.is_some()),
         ];
         let (required, optional): (&[&str], &[&str]) = match ask {
             Ask::Attribute => (&["at", "extension"], &["agent"]),
             Ask::Replay | Ask::Download | Ask::Delete => (&["viewer", "recording"], &[]),
             Ask::ListenLive => (&["viewer", "target"], &[]),
             Ask::Record => (&["call"], &[]),
+            Ask::Device => (&["device"], &[]),
         };
         for (field, given) in present {
             if given && !required.contains(&field) && !optional.contains(&field) {
@@ -172,6 +183,9 @@ impl QuestionDoc {
             },
             Ask::Record => Question::Record {
                 call: call.ok_or_else(missing)?,
+            },
+            Ask::Device => Question::Device {
+                device: device.ok_or_else(missing)?,
             },
         })
     }
@@ -220,6 +234,11 @@ pub enum Answer {
         notify: bool,
         /// What decided.
         reason: String,
+    },
+    /// What a device may do.
+    Entitlements {
+        /// The device's effective values.
+        entitlements: crate::Entitlements,
     },
     /// The question could not be answered: it names an unknown user, or is malformed.
     Error {
@@ -311,6 +330,9 @@ impl Resolver<'_> {
                 notify: d.notify,
                 reason: d.reason.to_string(),
             }),
+            Question::Device { device } => self
+                .device(device)
+                .map(|entitlements| Answer::Entitlements { entitlements }),
         };
         answer.unwrap_or_else(Answer::from)
     }

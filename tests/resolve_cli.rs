@@ -344,7 +344,7 @@ fn ask_answers_every_question_in_order() {
         {"error": "unknown user `zed`"},
         {"error": "recording.start: invalid type: floating point `1.5`, expected i64"},
         {"error": "(document): invalid type: sequence, expected a question object"},
-        {"error": "ask: unknown variant `fly`, expected one of `attribute`, `replay`, `download`, `delete`, `listen_live`, `record`"},
+        {"error": "ask: unknown variant `fly`, expected one of `attribute`, `replay`, `download`, `delete`, `listen_live`, `record`, `device`"},
         {"error": "(document): missing field `recording` of a replay question"}
     ]);
     for args in [
@@ -379,4 +379,83 @@ fn ask_with_an_unreadable_questions_file_exits_1() {
     }
     let both = run(&["-", "--ask", "-"], Some("{}"));
     assert_eq!(both.status.code(), Some(2));
+}
+
+/// `--devices`: every device's entitlements under `devices`, in id order; a device lacks what
+/// its platform cannot support (crm_overlay is Android-only; d1 is an iPhone).
+#[test]
+fn devices_mode_prints_every_device() {
+    let output = run(&["--devices", DEMO], None);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(position(&text, "\"d1\"") < position(&text, "\"d2\""));
+    assert!(position(&text, "\"d2\"") < position(&text, "\"d3\""));
+    let json: Value = serde_json::from_str(&text).unwrap();
+    let users = serde_json::from_str::<Value>(&stdout(&run(&[DEMO], None))).unwrap();
+    assert_eq!(users["users"]["alice"]["crm_overlay"], true);
+    assert_eq!(json["devices"]["d1"]["crm_overlay"], false);
+    assert_eq!(
+        json["devices"]["d1"]["max_channels"],
+        users["users"]["alice"]["max_channels"]
+    );
+}
+
+/// `--licences`: per seat-licensed feature, bought / wanted / granted / over; per user, the
+/// seat-licensed features held.
+#[test]
+fn licences_mode_prints_the_licence_counter() {
+    let output = run(&["--licences", DEMO], None);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let json: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(
+        json["features"]["module_crm"],
+        serde_json::json!({"bought": 2, "wanted": 2, "granted": 2, "over": []})
+    );
+    assert_eq!(
+        json["users"]["dave"],
+        serde_json::json!(["edition_business"])
+    );
+}
+
+/// `--diff BEFORE AFTER`: every changed value, users then devices; the same document twice
+/// changes nothing; one document is a usage error.
+#[test]
+fn diff_mode_prints_what_changed() {
+    let demo = std::fs::read_to_string(DEMO).unwrap();
+    let after = TempFile::new(&demo.replace("\"max_channels\": 3", "\"max_channels\": 1"));
+    let output = run(&["--diff", DEMO, after.path()], None);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let json: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"changes": [
+            {"user": "alice", "feature": "max_channels", "old": 3, "new": 1},
+            {"device": "d1", "feature": "max_channels", "old": 3, "new": 1}
+        ]})
+    );
+    let same = run(&["--diff", DEMO, DEMO], None);
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout(&same)).unwrap(),
+        serde_json::json!({"changes": []})
+    );
+    assert_eq!(run(&["--diff", DEMO], None).status.code(), Some(2));
+    assert_eq!(
+        run(&["--devices", "--user", "bob", DEMO], None)
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+/// The `device` question answers a device's entitlements, or an error for an unknown device.
+#[test]
+fn ask_a_device() {
+    let questions =
+        TempFile::new(r#"[{"ask": "device", "device": "d2"}, {"ask": "device", "device": "zz"}]"#);
+    let output = run(&[DEMO, "--ask", questions.path()], None);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let json: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let devices: Value = serde_json::from_str(&stdout(&run(&["--devices", DEMO], None))).unwrap();
+    assert_eq!(json[0]["entitlements"], devices["devices"]["d2"]);
+    assert_eq!(json[1], serde_json::json!({"error": "unknown device `zz`"}));
 }
