@@ -7,7 +7,9 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use crate::catalog::Catalog;
+use crate::edit::{Affected, Edit};
 use crate::entitlements::decode;
+use crate::index::{DeviceIx, TenantIndex, UserIx};
 use crate::model::{DeviceId, UserId};
 use crate::resolve::{Packed, ResolvedDevices, ResolvedTenant, Resolver};
 use crate::value::{Kind, RawValue};
@@ -115,6 +117,86 @@ impl Diff {
         compare(
             &before.packed(),
             &after.packed(),
+            |id| Subject::Device(DeviceId::from(id)),
+            &mut changes,
+        );
+        Diff { changes }
+    }
+
+    /// The changes an edit makes, re-resolving only the users it can affect and their
+    /// devices, with the resolvers of the tenant before and after the edit. Equal to
+    /// [`Diff::between`] the two, at the cost of the affected users only (every user for a plan
+    /// or policy edit, or when the plan enforces seats).
+    ///
+    /// ```
+    /// use pbx_entitlements::diff::Diff;
+    /// use pbx_entitlements::edit::Edit;
+    /// use pbx_entitlements::model::{Department, Plan, Template, Tenant, User};
+    /// use pbx_entitlements::{validate, Resolver};
+    ///
+    /// let mut tenant = Tenant::new("acme", Plan::all("p"));
+    /// tenant.templates.push(Template::new("sales").with_value("chat", true));
+    /// tenant.departments.push(Department::new("sales").with_template("sales"));
+    /// tenant.departments.push(Department::new("support"));
+    /// tenant.users.push(User::new("alice").with_department("sales"));
+    /// tenant.users.push(User::new("bob").with_department("support"));
+    ///
+    /// let edit = Edit::TemplateValues {
+    ///     template: "sales".into(),
+    ///     values: [("chat".to_owned(), false.into())].into_iter().collect(),
+    /// };
+    /// let before = validate(&tenant)?;
+    /// let after = validate(&edit.apply(&tenant)?)?;
+    /// let (b, a) = (Resolver::new(&before), Resolver::new(&after));
+    ///
+    /// let diff = Diff::after_edit(&b, &a, &edit);       // resolves alice only
+    /// assert_eq!(diff, Diff::between(&b, &a));
+    /// assert_eq!(diff.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn after_edit(before: &Resolver<'_>, after: &Resolver<'_>, edit: &Edit) -> Diff {
+        let (old, new) = (before.index(), after.index());
+        let affected = |index: &TenantIndex| match edit.affected(index) {
+            Affected::All => None,
+            Affected::Users(users) => Some(users),
+        };
+        let (Some(mut old_users), Some(new_users)) = (affected(old), affected(new)) else {
+            return Diff::between(before, after);
+        };
+        // The same users on both sides, by id: an affected user either side counts.
+        let mut new_side: Vec<UserIx> = old_users
+            .iter()
+            .filter_map(|&u| new.user_ix(old.user(u)?.id().as_str()))
+            .chain(new_users.iter().copied())
+            .collect();
+        old_users.extend(
+            new_users
+                .iter()
+                .filter_map(|&u| old.user_ix(new.user(u)?.id().as_str())),
+        );
+        for users in [&mut old_users, &mut new_side] {
+            users.sort_unstable();
+            users.dedup();
+        }
+        let devices_of = |index: &TenantIndex, users: &[UserIx]| -> Vec<DeviceIx> {
+            index
+                .devices()
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| users.binary_search(&d.owner()).is_ok())
+                .map(|(d, _)| DeviceIx(crate::index::handle(d)))
+                .collect()
+        };
+        let mut changes = Vec::new();
+        compare(
+            &before.user_rows(&old_users).packed(),
+            &after.user_rows(&new_side).packed(),
+            |id| Subject::User(UserId::from(id)),
+            &mut changes,
+        );
+        compare(
+            &before.device_rows(&devices_of(old, &old_users)).packed(),
+            &after.device_rows(&devices_of(new, &new_side)).packed(),
             |id| Subject::Device(DeviceId::from(id)),
             &mut changes,
         );

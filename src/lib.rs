@@ -88,6 +88,7 @@ pub mod batch;
 pub mod catalog;
 pub mod device;
 pub mod diff;
+pub mod edit;
 pub mod endpoints;
 pub mod entitlements;
 pub mod error;

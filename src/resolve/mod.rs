@@ -1356,6 +1356,87 @@ impl Packed<'_> {
     }
 }
 
+/// The rows of some users or devices, resolved on their own (for a diff limited to them).
+pub(crate) struct Rows<'r> {
+    ids: Vec<&'r str>,
+    layout: Arc<Layout>,
+    lists: ListPool,
+    width: usize,
+    words: Vec<u64>,
+}
+
+impl Rows<'_> {
+    pub(crate) fn packed(&self) -> Packed<'_> {
+        Packed {
+            ids: self.ids.clone(),
+            layout: &self.layout,
+            lists: &self.lists,
+            width: self.width,
+            words: &self.words,
+        }
+    }
+}
+
+impl Resolver<'_> {
+    /// The rows of `users` (sorted, so that their ids are), each resolved as
+    /// [`Resolver::user`] does. O(n) resolutions.
+    pub(crate) fn user_rows(&self, users: &[UserIx]) -> Rows<'_> {
+        let width = self.layout.words();
+        let mut words = vec![0u64; users.len().saturating_mul(width)];
+        let mut ids = Vec::with_capacity(users.len());
+        let mut combos = Combos::new(&self.table);
+        let mut scratch = Scratch::new(self.features.len());
+        for (&ix, row) in users.iter().zip(words.chunks_mut(width.max(1))) {
+            let (Some(ranges), Some(user)) = (
+                self.index.ranges.get(ix.index()),
+                self.index.users.get(ix.index()),
+            ) else {
+                continue;
+            };
+            self.run(ranges, &mut combos, &mut scratch, &mut Silent);
+            self.seat_ceiling(ix, &combos, &mut scratch, &mut Silent);
+            self.pack(&scratch, row);
+            ids.push(user.id.as_str());
+        }
+        Rows {
+            ids,
+            layout: Arc::clone(&self.layout),
+            lists: combos.into_pool(&self.shared, &self.no_lists),
+            width,
+            words,
+        }
+    }
+
+    /// The rows of `devices` (sorted), each resolved as [`Resolver::device`] does.
+    pub(crate) fn device_rows(&self, devices: &[DeviceIx]) -> Rows<'_> {
+        let width = self.layout.words();
+        let mut words = vec![0u64; devices.len().saturating_mul(width)];
+        let mut ids = Vec::with_capacity(devices.len());
+        let mut combos = Combos::new(&self.table);
+        let mut scratch = Scratch::new(self.features.len());
+        for (&ix, row) in devices.iter().zip(words.chunks_mut(width.max(1))) {
+            let Some(entry) = self.index.devices.get(ix.index()) else {
+                continue;
+            };
+            let Some(ranges) = self.index.ranges.get(entry.owner.index()) else {
+                continue;
+            };
+            self.run(ranges, &mut combos, &mut scratch, &mut Silent);
+            self.seat_ceiling(entry.owner, &combos, &mut scratch, &mut Silent);
+            self.project(entry, &combos, &mut scratch, &mut Silent);
+            self.pack(&scratch, row);
+            ids.push(entry.id.as_str());
+        }
+        Rows {
+            ids,
+            layout: Arc::clone(&self.layout),
+            lists: combos.into_pool(&self.shared, &self.no_lists),
+            width,
+            words,
+        }
+    }
+}
+
 impl ResolvedTenant<'_> {
     pub(crate) fn packed(&self) -> Packed<'_> {
         Packed {
