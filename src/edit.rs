@@ -60,7 +60,7 @@ pub enum Edit {
         values: Values,
     },
     /// The plan, replaced.
-    Plan(Plan),
+    Plan(Box<Plan>),
     /// The tenant policy, replaced.
     Policy(IndexMap<String, PolicyEntry>),
 }
@@ -125,7 +125,7 @@ impl Edit {
                     None => unknown(&mut problems, "user", "user", user.as_str()),
                 }
             }
-            Edit::Plan(plan) => next.plan = plan.clone(),
+            Edit::Plan(plan) => next.plan = Plan::clone(plan),
             Edit::Policy(policy) => next.policy.clone_from(policy),
         }
         problems.finish(next)

@@ -33,7 +33,7 @@ fn arb_edit() -> impl Strategy<Value = Edit> {
             .prop_map(|(u, values)| Edit::Overrides { user: u.into(), values }),
         1 => (select(USER_IDS), values_from(ADJUSTABLE_POOL, 2))
             .prop_map(|(u, values)| Edit::Preferences { user: u.into(), values }),
-        1 => valid_plan().prop_map(Edit::Plan),
+        1 => valid_plan().prop_map(|p| Edit::Plan(Box::new(p))),
         1 => valid_policy().prop_map(Edit::Policy),
     ]
 }
@@ -110,7 +110,7 @@ fn a_template_edit_affects_who_inherits_it() {
         .collect();
     assert_eq!(ids, ["a", "c"]);
     assert_eq!(
-        Edit::Plan(tenant.plan.clone()).affected(&index),
+        Edit::Plan(Box::new(tenant.plan.clone())).affected(&index),
         Affected::All
     );
     let unknown = Edit::Overrides {
