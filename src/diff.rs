@@ -9,7 +9,7 @@ use serde::{Serialize, Serializer};
 use crate::catalog::Catalog;
 use crate::edit::{Affected, Edit};
 use crate::entitlements::decode;
-use crate::index::{DeviceIx, TenantIndex, UserIx};
+use crate::index::{TenantIndex, UserIx};
 use crate::model::{DeviceId, UserId};
 use crate::resolve::{Packed, ResolvedDevices, ResolvedTenant, Resolver};
 use crate::value::{Kind, RawValue};
@@ -160,43 +160,49 @@ impl Diff {
             Affected::All => None,
             Affected::Users(users) => Some(users),
         };
-        let (Some(mut old_users), Some(new_users)) = (affected(old), affected(new)) else {
+        let Some(mut old_users) = affected(old) else {
             return Diff::between(before, after);
         };
-        // The same users on both sides, by id: an affected user either side counts.
+        // Only a membership edit moves who a template reaches; other edits reach the same
+        // users after as before.
+        let new_users = match edit {
+            Edit::Membership { .. } => match affected(new) {
+                Some(users) => users,
+                None => return Diff::between(before, after),
+            },
+            _ => Vec::new(),
+        };
+        // The same users on both sides, by id: an affected user either side counts. An edit
+        // keeps the users, so a user is usually at the same position: checked first.
+        let across = |from: &TenantIndex, to: &TenantIndex, u: UserIx| {
+            let id = from.user(u)?.id();
+            match to.user(u) {
+                Some(same) if same.id() == id => Some(u),
+                _ => to.user_ix(id.as_str()),
+            }
+        };
         let mut new_side: Vec<UserIx> = old_users
             .iter()
-            .filter_map(|&u| new.user_ix(old.user(u)?.id().as_str()))
+            .filter_map(|&u| across(old, new, u))
             .chain(new_users.iter().copied())
             .collect();
-        old_users.extend(
-            new_users
-                .iter()
-                .filter_map(|&u| old.user_ix(new.user(u)?.id().as_str())),
-        );
+        old_users.extend(new_users.iter().filter_map(|&u| across(new, old, u)));
         for users in [&mut old_users, &mut new_side] {
             users.sort_unstable();
             users.dedup();
         }
-        let devices_of = |index: &TenantIndex, users: &[UserIx]| -> Vec<DeviceIx> {
-            index
-                .devices()
-                .iter()
-                .enumerate()
-                .filter(|(_, d)| users.binary_search(&d.owner()).is_ok())
-                .map(|(d, _)| DeviceIx(crate::index::handle(d)))
-                .collect()
-        };
+        let (old_rows, old_devices) = before.user_and_device_rows(&old_users);
+        let (new_rows, new_devices) = after.user_and_device_rows(&new_side);
         let mut changes = Vec::new();
         compare(
-            &before.user_rows(&old_users).packed(),
-            &after.user_rows(&new_side).packed(),
+            &old_rows.packed(),
+            &new_rows.packed(),
             |id| Subject::User(UserId::from(id)),
             &mut changes,
         );
         compare(
-            &before.device_rows(&devices_of(old, &old_users)).packed(),
-            &after.device_rows(&devices_of(new, &new_side)).packed(),
+            &old_devices.packed(),
+            &new_devices.packed(),
             |id| Subject::Device(DeviceId::from(id)),
             &mut changes,
         );
@@ -219,18 +225,26 @@ struct Column<'c> {
     key: &'c str,
     before: Option<(usize, &'c Kind)>,
     after: Option<(usize, &'c Kind)>,
+    /// Both sides have it, of the same kind: levels compare directly.
+    same_kind: bool,
+    list: bool,
 }
 
 /// The features of both catalogs, by key: before's in its order, then those only after has.
 fn columns<'c>(before: &'c Catalog, after: &'c Catalog) -> Vec<Column<'c>> {
     let mut out: Vec<Column<'c>> = before
         .iter()
-        .map(|(id, f)| Column {
-            key: f.key(),
-            before: Some((id.index(), f.kind())),
-            after: after
+        .map(|(id, f)| {
+            let other = after
                 .feature_id(f.key())
-                .and_then(|a| Some((a.index(), after.get(a)?.kind()))),
+                .and_then(|a| Some((a.index(), after.get(a)?.kind())));
+            Column {
+                key: f.key(),
+                before: Some((id.index(), f.kind())),
+                same_kind: other.is_some_and(|(_, k)| k == f.kind()),
+                list: matches!(f.kind(), Kind::List { .. }),
+                after: other,
+            }
         })
         .collect();
     out.extend(
@@ -241,6 +255,8 @@ fn columns<'c>(before: &'c Catalog, after: &'c Catalog) -> Vec<Column<'c>> {
                 key: f.key(),
                 before: None,
                 after: Some((id.index(), f.kind())),
+                same_kind: false,
+                list: matches!(f.kind(), Kind::List { .. }),
             }),
     );
     out
@@ -253,23 +269,56 @@ fn rendered(side: &Packed<'_>, row: usize, at: Option<(usize, &Kind)>) -> Option
     kind.render(&decode(kind, level, side.lists))
 }
 
+/// Whether list handle `h` names equal lists on both sides, remembered per handle: most
+/// handles come from the two tenants' interned tables and are compared once.
+struct ListsAgree<'a> {
+    before: &'a Packed<'a>,
+    after: &'a Packed<'a>,
+    known: Vec<Option<bool>>,
+}
+
+impl ListsAgree<'_> {
+    fn same(&mut self, b: i64, a: i64) -> bool {
+        let lists = (self.before.lists.get(b), self.after.lists.get(a));
+        if b != a {
+            return matches!(lists, (Some(x), Some(y)) if x == y);
+        }
+        let Ok(h) = usize::try_from(b) else {
+            return false;
+        };
+        if let Some(Some(known)) = self.known.get(h) {
+            return *known;
+        }
+        let same = matches!(lists, (Some(x), Some(y)) if std::ptr::eq(x, y) || x == y);
+        if h < 1 << 20 {
+            if self.known.len() <= h {
+                self.known.resize(h.saturating_add(1), None);
+            }
+            if let Some(slot) = self.known.get_mut(h) {
+                *slot = Some(same);
+            }
+        }
+        same
+    }
+}
+
 /// Whether a feature holds the same value in row `r` before and row `s` after, read without
 /// building values: levels compared for a kind both sides share, lists by their entries.
-fn same(before: &Packed<'_>, r: usize, after: &Packed<'_>, s: usize, column: &Column<'_>) -> bool {
-    let (Some((fb, kb)), Some((fa, ka))) = (column.before, column.after) else {
+fn same(
+    (before, r): (&Packed<'_>, usize),
+    (after, s): (&Packed<'_>, usize),
+    column: &Column<'_>,
+    lists: &mut ListsAgree<'_>,
+) -> bool {
+    let (Some((fb, _)), Some((fa, _)), true) = (column.before, column.after, column.same_kind)
+    else {
         return false;
     };
-    if kb != ka {
-        return false;
-    }
     let (Some(lb), Some(la)) = (before.level(r, fb), after.level(s, fa)) else {
         return false;
     };
-    if matches!(kb, Kind::List { .. }) {
-        match (before.lists.get(lb), after.lists.get(la)) {
-            (Some(x), Some(y)) => std::ptr::eq(x, y) || x == y,
-            _ => false,
-        }
+    if column.list {
+        lists.same(lb, la)
     } else {
         lb == la
     }
@@ -283,6 +332,16 @@ fn compare(
     out: &mut Vec<Change>,
 ) {
     let columns = columns(before.layout.catalog(), after.layout.catalog());
+    // With one packing on both sides, equal rows hold equal values but for list handles,
+    // which each side numbers on its own.
+    let (cb, ca) = (before.layout.catalog(), after.layout.catalog());
+    let one_layout = (std::sync::Arc::ptr_eq(cb, ca) || cb == ca) && before.width == after.width;
+    let list_columns: Vec<&Column<'_>> = columns.iter().filter(|c| c.list).collect();
+    let mut lists = ListsAgree {
+        before,
+        after,
+        known: Vec::new(),
+    };
     let (mut i, mut j) = (0usize, 0usize);
     loop {
         let (b, a) = (before.ids.get(i), after.ids.get(j));
@@ -298,9 +357,19 @@ fn compare(
             Ordering::Equal => (b, Some(i), Some(j)),
         };
         let Some(id) = id else { break };
+        if let (Some(r), Some(s), true) = (old_row, new_row, one_layout)
+            && before.row(r) == after.row(s)
+            && list_columns
+                .iter()
+                .all(|c| same((before, r), (after, s), c, &mut lists))
+        {
+            i = i.saturating_add(1);
+            j = j.saturating_add(1);
+            continue;
+        }
         for column in &columns {
             if let (Some(r), Some(s)) = (old_row, new_row)
-                && same(before, r, after, s, column)
+                && same((before, r), (after, s), column, &mut lists)
             {
                 continue;
             }

@@ -169,32 +169,20 @@ impl Edit {
                         false
                     })
                     .collect();
-                let uses = |t: Option<crate::index::TemplateIx>| {
-                    t.is_some_and(|t| reaches.get(t.index()).copied().unwrap_or(false))
-                };
-                let departments: Vec<bool> = index
-                    .departments()
-                    .iter()
-                    .map(|d| uses(d.template()))
-                    .collect();
-                let roles: Vec<bool> = index
-                    .roles()
-                    .iter()
-                    .map(|r| uses(r.unit().template()))
-                    .collect();
+                // The users whose template sources include one of those: a pass over the
+                // index's dense per-user ranges and flat source array.
                 let users = index
-                    .users()
+                    .ranges
                     .iter()
                     .enumerate()
-                    .filter(|(_, u)| {
-                        !u.detached()
-                            && (u
-                                .departments()
-                                .iter()
-                                .any(|d| departments.get(d.index()).copied().unwrap_or(false))
-                                || u.roles()
-                                    .iter()
-                                    .any(|r| roles.get(r.index()).copied().unwrap_or(false)))
+                    .filter(|(_, ranges)| {
+                        !ranges.detached
+                            && index.sources_of(ranges).iter().any(|source| {
+                                reaches
+                                    .get(source.template.index())
+                                    .copied()
+                                    .unwrap_or(false)
+                            })
                     })
                     .map(|(u, _)| UserIx(crate::index::handle(u)))
                     .collect();

@@ -1348,6 +1348,12 @@ pub(crate) struct Packed<'a> {
 }
 
 impl Packed<'_> {
+    /// The packed words of row `row`.
+    pub(crate) fn row(&self, row: usize) -> Option<&[u64]> {
+        let start = row.checked_mul(self.width)?;
+        self.words.get(start..start.checked_add(self.width)?)
+    }
+
     /// The level of feature `f` in row `row`.
     pub(crate) fn level(&self, row: usize, f: usize) -> Option<i64> {
         let start = row.checked_mul(self.width)?;
@@ -1379,61 +1385,83 @@ impl Rows<'_> {
 
 impl Resolver<'_> {
     /// The rows of `users` (sorted, so that their ids are), each resolved as
-    /// [`Resolver::user`] does. O(n) resolutions.
-    pub(crate) fn user_rows(&self, users: &[UserIx]) -> Rows<'_> {
+    /// [`Resolver::user`] does, and the rows of their devices (in device-id order), each user
+    /// resolved once for all of their devices. O(n + D) for n users and D devices.
+    pub(crate) fn user_and_device_rows(&self, users: &[UserIx]) -> (Rows<'_>, Rows<'_>) {
         let width = self.layout.words();
-        let mut words = vec![0u64; users.len().saturating_mul(width)];
-        let mut ids = Vec::with_capacity(users.len());
+        let index: &TenantIndex = &self.index;
+        // The users' devices, by owner: one pass over the devices.
+        let mut flag = vec![false; index.users.len()];
+        for u in users {
+            if let Some(f) = flag.get_mut(u.index()) {
+                *f = true;
+            }
+        }
+        let mut devices: Vec<(UserIx, usize)> = index
+            .devices
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| flag.get(d.owner.index()).copied().unwrap_or(false))
+            .map(|(d, entry)| (entry.owner, d))
+            .collect();
+        devices.sort_unstable();
+        let mut user_words = vec![0u64; users.len().saturating_mul(width)];
+        let mut user_ids = Vec::with_capacity(users.len());
+        // Device rows in owner order first, then put in device-id order.
+        let mut device_rows: Vec<(usize, Vec<u64>)> = Vec::with_capacity(devices.len());
         let mut combos = Combos::new(&self.table);
         let mut scratch = Scratch::new(self.features.len());
-        for (&ix, row) in users.iter().zip(words.chunks_mut(width.max(1))) {
-            let (Some(ranges), Some(user)) = (
-                self.index.ranges.get(ix.index()),
-                self.index.users.get(ix.index()),
-            ) else {
+        let mut device_scratch = Scratch::new(self.features.len());
+        let mut next_device = 0usize;
+        for (&ix, row) in users.iter().zip(user_words.chunks_mut(width.max(1))) {
+            let (Some(ranges), Some(user)) =
+                (index.ranges.get(ix.index()), index.users.get(ix.index()))
+            else {
                 continue;
             };
             self.run(ranges, &mut combos, &mut scratch, &mut Silent);
             self.seat_ceiling(ix, &combos, &mut scratch, &mut Silent);
             self.pack(&scratch, row);
-            ids.push(user.id.as_str());
+            user_ids.push(user.id.as_str());
+            while let Some(&(owner, d)) = devices.get(next_device) {
+                if owner > ix {
+                    break;
+                }
+                next_device = next_device.saturating_add(1);
+                let Some(entry) = index.devices.get(d).filter(|_| owner == ix) else {
+                    continue;
+                };
+                device_scratch.levels.clone_from(&scratch.levels);
+                device_scratch.touched.clone_from(&scratch.touched);
+                self.project(entry, &combos, &mut device_scratch, &mut Silent);
+                let mut words = vec![0u64; width];
+                self.pack(&device_scratch, &mut words);
+                device_rows.push((d, words));
+            }
         }
-        Rows {
-            ids,
-            layout: Arc::clone(&self.layout),
-            lists: combos.into_pool(&self.shared, &self.no_lists),
-            width,
-            words,
-        }
-    }
-
-    /// The rows of `devices` (sorted), each resolved as [`Resolver::device`] does.
-    pub(crate) fn device_rows(&self, devices: &[DeviceIx]) -> Rows<'_> {
-        let width = self.layout.words();
-        let mut words = vec![0u64; devices.len().saturating_mul(width)];
-        let mut ids = Vec::with_capacity(devices.len());
-        let mut combos = Combos::new(&self.table);
-        let mut scratch = Scratch::new(self.features.len());
-        for (&ix, row) in devices.iter().zip(words.chunks_mut(width.max(1))) {
-            let Some(entry) = self.index.devices.get(ix.index()) else {
-                continue;
-            };
-            let Some(ranges) = self.index.ranges.get(entry.owner.index()) else {
-                continue;
-            };
-            self.run(ranges, &mut combos, &mut scratch, &mut Silent);
-            self.seat_ceiling(entry.owner, &combos, &mut scratch, &mut Silent);
-            self.project(entry, &combos, &mut scratch, &mut Silent);
-            self.pack(&scratch, row);
-            ids.push(entry.id.as_str());
-        }
-        Rows {
-            ids,
-            layout: Arc::clone(&self.layout),
-            lists: combos.into_pool(&self.shared, &self.no_lists),
-            width,
-            words,
-        }
+        device_rows.sort_unstable_by_key(|(d, _)| *d);
+        let device_ids = device_rows
+            .iter()
+            .filter_map(|(d, _)| index.devices.get(*d).map(|e| e.id.as_str()))
+            .collect();
+        let device_words = device_rows.into_iter().flat_map(|(_, w)| w).collect();
+        let lists = combos.into_pool(&self.shared, &self.no_lists);
+        (
+            Rows {
+                ids: user_ids,
+                layout: Arc::clone(&self.layout),
+                lists: lists.clone(),
+                width,
+                words: user_words,
+            },
+            Rows {
+                ids: device_ids,
+                layout: Arc::clone(&self.layout),
+                lists,
+                width,
+                words: device_words,
+            },
+        )
     }
 }
 
