@@ -188,6 +188,39 @@ fn exercise_valid(tenant: &Tenant, index: &TenantIndex) {
 
     exercise_batch(tenant, index, &resolver);
     exercise_recordings(index, &resolver);
+    exercise_devices(index, &resolver);
+}
+
+/// Devices, seats and diffs: every device's projection agrees with the single-device call and
+/// never holds what its owner lacks; seats are never granted past what was bought; a tenant
+/// diffed with itself has no change.
+fn exercise_devices(index: &TenantIndex, resolver: &Resolver<'_>) {
+    use pbx_entitlements::diff::Diff;
+
+    let everyone = resolver.tenant();
+    let devices = resolver.devices();
+    for (id, device) in devices.iter().take(DEVICES) {
+        let single = resolver.device(id).expect("a known device");
+        assert!(single == device, "devices() and device({id:?}) differ");
+        let entry = index.device(id).expect("a known device");
+        let owner = everyone.user(entry.owner()).expect("the owner resolves");
+        for (fid, key, value) in device.iter() {
+            let held = owner.get(fid).expect("the owner has every feature");
+            let off = index.catalog().get(fid).expect("a feature").kind().off();
+            assert!(
+                value == held || value == off,
+                "device {id:?} {key}: {value} vs owner {held}"
+            );
+        }
+        let _ = resolver.explain_device(id, "chat").map(|t| t.to_string());
+    }
+    let report = resolver.licences();
+    for seats in &report.features {
+        assert!(seats.granted <= seats.bought as usize && seats.granted <= seats.wanted);
+    }
+    let _ = serde_json::to_string(&report).expect("the report serialises");
+    assert!(Diff::between(resolver, resolver).is_empty());
+    let _ = index.device_list().search("1").rows().count();
 }
 
 /// Users whose endpoints make recordings, and users who view them.
