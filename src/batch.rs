@@ -38,6 +38,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::catalog::Catalog;
+use crate::diff::{Diff, Subject};
 use crate::error::{Path, Problem, Problems, ValidationErrors};
 use crate::index::TenantIndex;
 use crate::model::{Tenant, User, UserId, Values};
@@ -151,7 +152,9 @@ pub fn reapply_templates(
 /// Size bounds hold for what a person enters in one place: templates each within a list's
 /// bound may merge into a longer list, which cannot be stored as an override. Such a user is
 /// refused with the bound's error at `users[id].overrides.key`, and, as for every batch
-/// operation, nothing is changed.
+/// operation, nothing is changed. With enforced seats, overrides come first for a seat: a
+/// detach whose overrides would move a seat from one user to another is refused
+/// ([`Problem::SeatWouldMove`]).
 ///
 /// # Errors
 ///
@@ -254,7 +257,7 @@ impl Batch {
         let index = self.validate(tenant)?;
         let resolver = Resolver::new(&index);
         let catalog = index.catalog();
-        self.edit(tenant, users, |user, change| {
+        let (next, report) = self.edit(tenant, users, |user, change| {
             if user.detached {
                 return;
             }
@@ -275,7 +278,28 @@ impl Batch {
             }
             user.detached = true;
             change.detached = Some(true);
-        })
+        })?;
+        // With enforced seats an override puts its user first in line for a seat, so the
+        // overrides detaching writes could move a seat to the detached user. Detaching must
+        // change no effective value: refuse it then.
+        if index.plan().enforce_seats() {
+            let after = self.validate(&next)?;
+            let moved = Diff::users(&resolver.tenant(), &Resolver::new(&after).tenant());
+            let mut problems = Problems::default();
+            for change in moved.changes.iter().take(crate::error::SHOWN_NAMES) {
+                if let Subject::User(user) = &change.subject {
+                    problems.push(
+                        Path::root().field("batch").field("detach"),
+                        Problem::SeatWouldMove {
+                            feature: change.feature.clone(),
+                            user: user.to_string(),
+                        },
+                    );
+                }
+            }
+            problems.finish(())?;
+        }
+        Ok((next, report))
     }
 
     fn validate(&self, tenant: &Tenant) -> Result<TenantIndex, ValidationErrors> {

@@ -445,6 +445,19 @@ pub enum Problem {
         /// The bound ([`limits::ID_BYTES`](crate::limits::ID_BYTES)).
         max: usize,
     },
+    /// Detaching would change a user's value of a seat-licensed feature: the overrides it
+    /// writes come first for a seat the plan enforces.
+    #[error(
+        "detaching would change `{}` for `{}`: with seats enforced, overrides come first for a seat",
+        Shown(.feature),
+        Shown(.user)
+    )]
+    SeatWouldMove {
+        /// The seat-licensed feature.
+        feature: String,
+        /// A user whose value would change.
+        user: String,
+    },
     /// Templates whose parent chain is deeper than the crate accepts.
     #[error("the parent chain is {depth} templates deep, at most {max} are supported")]
     TooDeep {
@@ -485,6 +498,10 @@ impl Problem {
             Problem::CatalogMismatch { document, given } => {
                 keep(document);
                 keep(given);
+            }
+            Problem::SeatWouldMove { feature, user } => {
+                keep(feature);
+                keep(user);
             }
             Problem::UnsupportedVersion { .. }
             | Problem::EmptyId { .. }

@@ -227,3 +227,31 @@ fn a_long_gate_requirement_chain_is_walked_once_per_user() {
         assert_eq!(e.toggle("chat"), Ok(!gate_on), "{id}");
     }
 }
+
+/// Detaching writes a user's template values as overrides; with enforced seats an override
+/// comes first for a seat, so detaching the user past the count would take another user's
+/// seat. Detaching must change no effective value: it is refused, naming who would change.
+#[test]
+fn detaching_that_would_move_a_seat_is_refused() {
+    let doc = r#"{
+        "version": 1, "tenant": "t",
+        "plan": {"id": "p", "features": "all", "seats": {"module_crm": 2}, "enforce_seats": true},
+        "templates": [{"id": "sales", "values": {"module_crm": true}}],
+        "departments": [{"id": "sales", "template": "sales"}],
+        "users": [{"id": "ann", "departments": ["sales"]}, {"id": "bob", "departments": ["sales"]},
+                  {"id": "zoe", "departments": ["sales"]}]
+    }"#;
+    let t = tenant(doc);
+    let errors = pbx_entitlements::batch::detach(&t, &["zoe"]).unwrap_err();
+    let found: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        found,
+        [
+            "batch.detach: detaching would change `module_crm` for `bob`: with seats enforced, overrides come first for a seat",
+            "batch.detach: detaching would change `module_crm` for `zoe`: with seats enforced, overrides come first for a seat",
+        ]
+    );
+    // A user inside the granted seats can be detached: nothing moves.
+    let (after, _) = pbx_entitlements::batch::detach(&t, &["ann"]).unwrap();
+    assert!(after.users[0].detached);
+}

@@ -1,4 +1,5 @@
-//! Resolution: the effective entitlements of every user (layers 1–7 of the [guide](crate::guide::concepts)).
+//! Resolution: the effective entitlements of every user (layers 1–7 of the [guide](crate::guide::concepts)),
+//! and of every device (layer 8).
 //!
 //! For user `u` and feature `f`, in order:
 //! 1. the catalog default;
@@ -8,8 +9,9 @@
 //! 4. an admin override replaces it;
 //! 5. ceilings meet it: the plan (a feature not bought is off, limits, choices and lists are
 //!    capped; restriction toggles are never removed) and the tenant lock (a locked feature keeps
-//!    the policy value; the plan still wins over a lock). Seat counts are not applied yet;
-//!    validation refuses a plan that asks for their enforcement;
+//!    the policy value; the plan still wins over a lock); with enforced seats, a user past the
+//!    seats bought gets a seat-licensed feature off (after layers 6 and 7 decided who wants
+//!    one, see `seats`);
 //! 6. the user's own preference meets it, for user-adjustable, unlocked features while the
 //!    self-service gate is on: it can only lower;
 //! 7. requirements, in dependency order: an unmet requirement turns `f` off.
@@ -170,6 +172,8 @@ struct Scratch {
     forced_off: Vec<bool>,
     /// List values of the user's templates, by feature, to merge at once (empty between runs).
     parts: Vec<(usize, i64)>,
+    /// Whether the user was refused a seat of the self-service gate (set by `run_user`).
+    gate_refused: bool,
 }
 
 impl Scratch {
@@ -180,6 +184,7 @@ impl Scratch {
             touched: Vec::with_capacity(n),
             forced_off: vec![false; n],
             parts: Vec::new(),
+            gate_refused: false,
         }
     }
 }
@@ -383,8 +388,7 @@ impl<'i> Resolver<'i> {
                 &mut fresh
             }
         };
-        self.run(entry, &mut combos, scratch, &mut Silent);
-        self.seat_ceiling(ix, &combos, scratch, &mut Silent);
+        self.run_user(ix, entry, &mut combos, scratch, &mut Silent);
         self.pack(scratch, &mut words);
         Entitlements::new(
             Arc::clone(&self.layout),
@@ -428,8 +432,13 @@ impl<'i> Resolver<'i> {
         let mut combos = Combos::new(&self.table);
         let mut scratch = Scratch::new(self.features.len());
         for (u, (user, row)) in users.iter().zip(words.chunks_mut(width.max(1))).enumerate() {
-            self.run(user, &mut combos, &mut scratch, &mut Silent);
-            self.seat_ceiling(UserIx(handle(u)), &combos, &mut scratch, &mut Silent);
+            self.run_user(
+                UserIx(handle(u)),
+                user,
+                &mut combos,
+                &mut scratch,
+                &mut Silent,
+            );
             self.pack(&scratch, row);
         }
         ResolvedTenant {
@@ -486,8 +495,7 @@ impl<'i> Resolver<'i> {
                 continue;
             };
             if resolved != Some(owner) {
-                self.run(ranges, &mut combos, &mut owner_scratch, &mut Silent);
-                self.seat_ceiling(owner, &combos, &mut owner_scratch, &mut Silent);
+                self.run_user(owner, ranges, &mut combos, &mut owner_scratch, &mut Silent);
                 resolved = Some(owner);
             }
             scratch.levels.clone_from(&owner_scratch.levels);
@@ -551,8 +559,7 @@ impl<'i> Resolver<'i> {
         let mut combos = Combos::new(&self.table);
         let mut scratch = Scratch::new(self.features.len());
         let mut recorder = trace::Recorder::new(&self.index, id.index());
-        self.run(ranges, &mut combos, &mut scratch, &mut recorder);
-        self.seat_ceiling(ix, &combos, &mut scratch, &mut recorder);
+        self.run_user(ix, ranges, &mut combos, &mut scratch, &mut recorder);
         let final_level = scratch.levels.get(id.index()).copied().unwrap_or_default();
         let pool = combos.into_pool(&self.shared, &self.no_lists);
         Ok(Trace {
@@ -602,8 +609,7 @@ impl<'i> Resolver<'i> {
         let mut combos = Combos::new(&self.table);
         let mut scratch = Scratch::new(self.features.len());
         let mut words = Words::zeroed(self.layout.words());
-        self.run(ranges, &mut combos, &mut scratch, &mut Silent);
-        self.seat_ceiling(entry.owner, &combos, &mut scratch, &mut Silent);
+        self.run_user(entry.owner, ranges, &mut combos, &mut scratch, &mut Silent);
         self.project(entry, &combos, &mut scratch, &mut Silent);
         self.pack(&scratch, &mut words);
         Ok(Entitlements::new(
@@ -635,8 +641,13 @@ impl<'i> Resolver<'i> {
         let mut combos = Combos::new(&self.table);
         let mut scratch = Scratch::new(self.features.len());
         let mut recorder = trace::Recorder::new(&self.index, id.index());
-        self.run(ranges, &mut combos, &mut scratch, &mut recorder);
-        self.seat_ceiling(entry.owner, &combos, &mut scratch, &mut recorder);
+        self.run_user(
+            entry.owner,
+            ranges,
+            &mut combos,
+            &mut scratch,
+            &mut recorder,
+        );
         self.project(entry, &combos, &mut scratch, &mut recorder);
         let final_level = scratch.levels.get(id.index()).copied().unwrap_or_default();
         let pool = combos.into_pool(&self.shared, &self.no_lists);
@@ -984,6 +995,7 @@ impl<'i> Resolver<'i> {
             touched,
             forced_off,
             parts,
+            gate_refused,
         } = scratch;
         levels.clear();
         levels.extend_from_slice(&self.base_levels);
@@ -1073,7 +1085,7 @@ impl<'i> Resolver<'i> {
         }
 
         // 6. Self-preferences: only lower, only adjustable and unlocked, only behind the gate.
-        let gate_on = self.gate_on(levels, combos, forced_off);
+        let gate_on = !*gate_refused && self.gate_on(levels, combos, forced_off);
         for &(f, preference) in self.index.preference_levels(user) {
             let (Some(p), Some(level)) = (self.features.get(f), levels.get_mut(f)) else {
                 continue;
@@ -1419,8 +1431,7 @@ impl Resolver<'_> {
             else {
                 continue;
             };
-            self.run(ranges, &mut combos, &mut scratch, &mut Silent);
-            self.seat_ceiling(ix, &combos, &mut scratch, &mut Silent);
+            self.run_user(ix, ranges, &mut combos, &mut scratch, &mut Silent);
             self.pack(&scratch, row);
             user_ids.push(user.id.as_str());
             while let Some(&(owner, d)) = devices.get(next_device) {

@@ -12,7 +12,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use super::{Combos, Effect, Layer, Observer, Origin, Resolver, Scratch, Silent};
-use crate::index::UserIx;
+use crate::index::{UserIx, UserRanges};
 use crate::model::UserId;
 
 /// Who wants and who gets the seats of one feature.
@@ -115,6 +115,26 @@ impl Resolver<'_> {
         };
         denied.sort_unstable();
         Seats { features, denied }
+    }
+
+    /// Layers 1–7 for user `ix`, with seats: a user refused a seat of the self-service gate
+    /// has it off for layer 6, and every refused feature goes off after layer 7 decided who
+    /// wants one ([`Resolver::seat_ceiling`]).
+    pub(super) fn run_user<O: Observer>(
+        &self,
+        ix: UserIx,
+        ranges: &UserRanges,
+        combos: &mut Combos<'_>,
+        scratch: &mut Scratch,
+        o: &mut O,
+    ) {
+        scratch.gate_refused = self.index.plan.enforce_seats()
+            && self
+                .gate
+                .is_some_and(|g| self.seats().denied.binary_search(&(ix, g)).is_ok());
+        self.run(ranges, combos, scratch, o);
+        scratch.gate_refused = false;
+        self.seat_ceiling(ix, combos, scratch, o);
     }
 
     /// Layer 5 for seats, after layers 1–7 ran for user `ix`: each feature the user was refused
@@ -227,17 +247,36 @@ impl Resolver<'_> {
                 over: s.over().iter().filter_map(|&u| user_id(u)).collect(),
             })
             .collect();
-        // Per user, the seat-licensed features held: wanted, and not refused.
+        // Per user, the seat-licensed features held: wanted and not refused, except that a
+        // refused feature may turn off another through a requirement: the users refused a
+        // seat are resolved again, with seats, and read.
         let mut held: BTreeMap<UserIx, Vec<usize>> = BTreeMap::new();
         for s in &seats.features {
             for &u in &s.wanting {
-                if seats.denied.binary_search(&(u, s.feature)).is_err() {
-                    held.entry(u).or_default().push(s.feature);
-                }
+                held.entry(u).or_default().push(s.feature);
+            }
+        }
+        let mut refused: Vec<UserIx> = seats.denied.iter().map(|&(u, _)| u).collect();
+        refused.dedup();
+        let mut combos = Combos::new(&self.table);
+        let mut scratch = Scratch::new(self.features.len());
+        for u in refused {
+            let Some(ranges) = index.ranges.get(u.index()) else {
+                continue;
+            };
+            self.run_user(u, ranges, &mut combos, &mut scratch, &mut Silent);
+            if let Some(features) = held.get_mut(&u) {
+                features.retain(|&f| {
+                    matches!(
+                        (self.features.get(f), scratch.levels.get(f)),
+                        (Some(p), Some(&level)) if level != p.off
+                    )
+                });
             }
         }
         let users = held
             .into_iter()
+            .filter(|(_, fs)| !fs.is_empty())
             .filter_map(|(u, mut fs)| {
                 fs.sort_unstable();
                 let keys = fs
