@@ -67,8 +67,39 @@ impl Resolver<'_> {
         let mut rest: Vec<Vec<UserIx>> = vec![Vec::new(); counted.len()];
         let mut combos = Combos::new(&self.table);
         let mut scratch = Scratch::new(self.features.len());
+        // A user can want a seat only if some layer turns the feature on: with every counted
+        // feature off before templates (the usual case: editions and modules are closed by
+        // default), only users whose templates or overrides set one are resolved.
+        let is_on = |f: usize, level: i64| self.features.get(f).is_some_and(|p| level != p.off);
+        let counts = |f: usize| counted.iter().any(|&(c, _)| c == f);
+        let closed = counted
+            .iter()
+            .all(|&(f, _)| !self.base_levels.get(f).is_some_and(|&l| is_on(f, l)));
+        let granting: Vec<bool> = self
+            .templates
+            .iter()
+            .map(|values| {
+                values
+                    .iter()
+                    .any(|&(f, level)| counts(f) && is_on(f, level))
+            })
+            .collect();
         for (u, (ranges, user)) in index.ranges.iter().zip(&index.users).enumerate() {
             let ix = UserIx(crate::index::handle(u));
+            let candidate = !closed
+                || index.sources_of(ranges).iter().any(|source| {
+                    granting
+                        .get(source.template.index())
+                        .copied()
+                        .unwrap_or(false)
+                })
+                || user
+                    .overrides
+                    .iter()
+                    .any(|(id, setting)| counts(id.index()) && is_on(id.index(), setting.level));
+            if !candidate {
+                continue;
+            }
             self.run(ranges, &mut combos, &mut scratch, &mut Silent);
             for (k, &(f, _)) in counted.iter().enumerate() {
                 let (Some(p), Some(&level)) = (self.features.get(f), scratch.levels.get(f)) else {
