@@ -577,6 +577,8 @@ pub struct TenantIndex {
     /// Every user's overrides and preferences as (feature index, level), user after user.
     pub(crate) levels: Vec<(usize, i64)>,
     pub(crate) devices: Vec<DeviceEntry>,
+    /// Every device by owner: (owner, device), sorted.
+    pub(crate) owned_devices: Vec<(UserIx, DeviceIx)>,
 }
 
 /// Binary search of an id-sorted slice.
@@ -725,6 +727,19 @@ impl TenantIndex {
     /// version.
     pub fn device_list(&self) -> crate::device::DeviceList<'_> {
         crate::device::DeviceList::new(self)
+    }
+
+    /// The devices a user owns, in device-id order. O(log D + k).
+    pub fn devices_of(&self, user: UserIx) -> impl Iterator<Item = DeviceIx> + '_ {
+        let start = self
+            .owned_devices
+            .partition_point(|&(owner, _)| owner < user);
+        self.owned_devices
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(move |&&(owner, _)| owner == user)
+            .map(|&(_, device)| device)
     }
 
     /// The registered devices, in id order.

@@ -12,9 +12,9 @@ use crate::endpoints::{Endpoints, Overlap};
 use crate::error::{At, Path, Problem, Problems, SHOWN_NAMES, ValidationErrors};
 use crate::graph::dependency_order;
 use crate::index::{
-    Assignments, CompiledTemplate, DepartmentIx, DeviceEntry, Endpoint, GroupEntry, ListTable,
-    PlanCeiling, PolicySlot, RoleEntry, RoleIx, Scope, Setting, SourceRef, TemplateIx, TenantIndex,
-    Unit, UnitIx, UserEntry, UserIx, UserRanges, handle, list_key,
+    Assignments, CompiledTemplate, DepartmentIx, DeviceEntry, DeviceIx, Endpoint, GroupEntry,
+    ListTable, PlanCeiling, PolicySlot, RoleEntry, RoleIx, Scope, Setting, SourceRef, TemplateIx,
+    TenantIndex, Unit, UnitIx, UserEntry, UserIx, UserRanges, handle, list_key,
 };
 use crate::limits;
 use crate::model::{AdminScope, Availability, CatalogSource, SCHEMA_VERSION, Tenant, Values};
@@ -491,6 +491,15 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
         sources,
         ranges,
         levels: Vec::new(),
+        owned_devices: {
+            let mut owned: Vec<(UserIx, DeviceIx)> = device_entries
+                .iter()
+                .enumerate()
+                .map(|(d, entry)| (entry.owner, DeviceIx(handle(d))))
+                .collect();
+            owned.sort_unstable();
+            owned
+        },
         devices: device_entries,
     };
     assign_list_handles(&mut index);

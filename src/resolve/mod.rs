@@ -478,12 +478,11 @@ impl<'i> Resolver<'i> {
         let width = self.layout.words();
         let mut words = vec![0u64; devices.len().saturating_mul(width)];
         // Each owner's devices together, so that each owner is resolved once.
-        let mut by_owner: Vec<(UserIx, usize)> = devices
+        let by_owner = self
+            .index
+            .owned_devices
             .iter()
-            .enumerate()
-            .map(|(d, entry)| (entry.owner, d))
-            .collect();
-        by_owner.sort_unstable();
+            .map(|&(owner, d)| (owner, d.index()));
         let mut combos = Combos::new(&self.table);
         let mut owner_scratch = Scratch::new(self.features.len());
         let mut scratch = Scratch::new(self.features.len());
@@ -1402,21 +1401,11 @@ impl Resolver<'_> {
     pub(crate) fn user_and_device_rows(&self, users: &[UserIx]) -> (Rows<'_>, Rows<'_>) {
         let width = self.layout.words();
         let index: &TenantIndex = &self.index;
-        // The users' devices, by owner: one pass over the devices.
-        let mut flag = vec![false; index.users.len()];
-        for u in users {
-            if let Some(f) = flag.get_mut(u.index()) {
-                *f = true;
-            }
-        }
-        let mut devices: Vec<(UserIx, usize)> = index
-            .devices
+        // The users' devices, by owner (users are sorted, and so is the index's list).
+        let devices: Vec<(UserIx, usize)> = users
             .iter()
-            .enumerate()
-            .filter(|(_, d)| flag.get(d.owner.index()).copied().unwrap_or(false))
-            .map(|(d, entry)| (entry.owner, d))
+            .flat_map(|&u| index.devices_of(u).map(move |d| (u, d.index())))
             .collect();
-        devices.sort_unstable();
         let mut user_words = vec![0u64; users.len().saturating_mul(width)];
         let mut user_ids = Vec::with_capacity(users.len());
         // Device rows in owner order first, then put in device-id order.
