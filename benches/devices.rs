@@ -60,6 +60,9 @@ fn devices(c: &mut Criterion) {
         b.iter(|| Diff::after_edit(black_box(&resolver), black_box(&after), &edit).len())
     });
     group.sample_size(20);
+    group.bench_function("resolver_new", |b| {
+        b.iter(|| Resolver::new(black_box(&index)).index().users().len())
+    });
     group.bench_function("licence_report_first_call", |b| {
         b.iter(|| Resolver::new(black_box(&index)).licences().features.len())
     });
