@@ -562,6 +562,8 @@ pub struct TenantIndex {
     pub(crate) home_country_code: Option<String>,
     pub(crate) emergency_numbers: Vec<String>,
     pub(crate) numbers: Vec<Number>,
+    /// The dial plan's prefixes, each with its class.
+    pub(crate) dial_plan: Vec<crate::dial::DialPrefix>,
     pub(crate) plan: PlanCeiling,
     pub(crate) policy: Vec<Option<PolicySlot>>,
     pub(crate) templates: Vec<CompiledTemplate>,

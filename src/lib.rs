@@ -87,6 +87,7 @@ mod sealed {
 pub mod batch;
 pub mod catalog;
 pub mod device;
+pub mod dial;
 pub mod diff;
 pub mod edit;
 pub mod endpoints;

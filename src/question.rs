@@ -76,6 +76,18 @@ pub enum Question {
         /// The device.
         device: DeviceId,
     },
+    /// May `user` call `number`: `{"allowed": …, "reason": "…"}`.
+    Dial {
+        /// The user calling.
+        user: UserId,
+        /// The number, national digits or `+` and digits.
+        number: String,
+    },
+    /// The numbers `user` may present: `{"numbers": […]}`.
+    CallerIds {
+        /// The user.
+        user: UserId,
+    },
 }
 
 /// The kinds of question, as `"ask"` names them.
@@ -89,6 +101,8 @@ enum Ask {
     ListenLive,
     Record,
     Device,
+    Dial,
+    CallerIds,
 }
 
 /// A question as written: every field any question has, so that reading one is a plain
@@ -107,6 +121,8 @@ struct QuestionDoc {
     recording: Option<Recording>,
     call: Option<Call>,
     device: Option<DeviceId>,
+    user: Option<UserId>,
+    number: Option<String>,
 }
 
 objects_only! {
@@ -126,6 +142,8 @@ impl QuestionDoc {
             recording,
             call,
             device,
+            user,
+            number,
         } = self;
         let name = match ask {
             Ask::Attribute => "attribute",
@@ -135,6 +153,8 @@ impl QuestionDoc {
             Ask::ListenLive => "listen_live",
             Ask::Record => "record",
             Ask::Device => "device",
+            Ask::Dial => "dial",
+            Ask::CallerIds => "caller_ids",
         };
         let present = [
             ("at", at.is_some()),
@@ -145,6 +165,8 @@ impl QuestionDoc {
             ("recording", recording.is_some()),
             ("call", call.is_some()),
             ("device", device.is_some()),
+            ("user", user.is_some()),
+            ("number", number.is_some()),
         ];
         let (required, optional): (&[&str], &[&str]) = match ask {
             Ask::Attribute => (&["at", "extension"], &["agent"]),
@@ -152,6 +174,8 @@ impl QuestionDoc {
             Ask::ListenLive => (&["viewer", "target"], &[]),
             Ask::Record => (&["call"], &[]),
             Ask::Device => (&["device"], &[]),
+            Ask::Dial => (&["user", "number"], &[]),
+            Ask::CallerIds => (&["user"], &[]),
         };
         for (field, given) in present {
             if given && !required.contains(&field) && !optional.contains(&field) {
@@ -186,6 +210,13 @@ impl QuestionDoc {
             },
             Ask::Device => Question::Device {
                 device: device.ok_or_else(missing)?,
+            },
+            Ask::Dial => Question::Dial {
+                user: user.ok_or_else(missing)?,
+                number: number.ok_or_else(missing)?,
+            },
+            Ask::CallerIds => Question::CallerIds {
+                user: user.ok_or_else(missing)?,
             },
         })
     }
@@ -234,6 +265,11 @@ pub enum Answer {
         notify: bool,
         /// What decided.
         reason: String,
+    },
+    /// The numbers a user may present as caller ID.
+    Numbers {
+        /// Sorted, without repeats.
+        numbers: Vec<String>,
     },
     /// What a device may do.
     Entitlements {
@@ -333,6 +369,21 @@ impl Resolver<'_> {
             Question::Device { device } => self
                 .device(device)
                 .map(|entitlements| Answer::Entitlements { entitlements }),
+            Question::Dial { user, number } => match self.dial_rights(user) {
+                Ok(rights) => Ok(match rights.dial(number) {
+                    Ok(d) => Answer::Decision {
+                        allowed: d.allowed,
+                        reason: d.reason.to_string(),
+                    },
+                    Err(e) => Answer::Error {
+                        error: e.to_string(),
+                    },
+                }),
+                Err(e) => Err(e),
+            },
+            Question::CallerIds { user } => self.caller_ids(user).map(|ids| Answer::Numbers {
+                numbers: ids.numbers,
+            }),
         };
         answer.unwrap_or_else(Answer::from)
     }

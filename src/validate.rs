@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::catalog::{Catalog, Feature, FeatureId, Refers};
+use crate::dial::{DialClass, DialPrefix};
 use crate::endpoints::{Endpoints, Overlap};
 use crate::error::{At, Path, Problem, Problems, SHOWN_NAMES, ValidationErrors};
 use crate::graph::dependency_order;
@@ -177,6 +178,7 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
         catalog: &catalog,
         problems,
         groups: Vec::new(),
+        numbers: Vec::new(),
     };
     let defaults: Vec<Setting> = catalog
         .iter()
@@ -240,6 +242,33 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
         numbers.push(number.clone());
     }
     numbers.sort_by(|a, b| a.number.cmp(&b.number));
+    v.numbers = numbers.iter().map(|n| n.number.as_str()).collect();
+    v.numbers.sort_unstable();
+
+    let mut dial_plan = Vec::new();
+    let dial_plan_at = root.field("dial_plan");
+    for (class, field, prefixes) in [
+        (DialClass::Special, "special", &tenant.dial_plan.special),
+        (
+            DialClass::OutOfPlan,
+            "out_of_plan",
+            &tenant.dial_plan.out_of_plan,
+        ),
+    ] {
+        for (i, prefix) in prefixes.iter().enumerate() {
+            if DialPrefix::well_formed(prefix) {
+                dial_plan.push(DialPrefix {
+                    class,
+                    prefix: prefix.clone(),
+                });
+            } else {
+                v.problems.push(
+                    Path::from(dial_plan_at.field(field)).at(i),
+                    Problem::BadNumber(prefix.clone()),
+                );
+            }
+        }
+    }
 
     let plan = v.plan(tenant);
     let policy = v.policy(tenant);
@@ -480,6 +509,7 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
         home_country_code: tenant.home_country_code.clone(),
         emergency_numbers,
         numbers,
+        dial_plan,
         plan,
         policy,
         templates: compiled_templates,
@@ -815,6 +845,8 @@ struct Validator<'c> {
     problems: Problems,
     /// The tenant's group ids, sorted, for lists whose entries name groups.
     groups: Vec<&'c str>,
+    /// The tenant's numbers, sorted, for lists whose entries name numbers.
+    numbers: Vec<&'c str>,
 }
 
 impl<'c> Validator<'c> {
@@ -856,17 +888,20 @@ impl<'c> Validator<'c> {
                 return None;
             }
         };
-        if let (Some(Refers::Groups), Value::List(ListValue::Only(entries))) =
-            (feature.refers_to(), &value)
+        if let (Some(refers), Value::List(ListValue::Only(entries))) = (feature.refers_to(), &value)
         {
+            let (what, known_ids) = match refers {
+                Refers::Groups => ("group", &self.groups),
+                Refers::Numbers => ("tenant number", &self.numbers),
+            };
             let mut known = true;
             for entry in entries {
-                if self.groups.binary_search(&entry.as_str()).is_err() {
+                if known_ids.binary_search(&entry.as_str()).is_err() {
                     known = false;
                     self.problems.push(
                         at,
                         Problem::Unknown {
-                            what: "group",
+                            what,
                             id: entry.clone(),
                         },
                     );

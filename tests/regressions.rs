@@ -137,8 +137,8 @@ fn entitlements_compare_by_value_across_resolutions() {
     let doc = r#"{
         "version": 1, "tenant": "t",
         "plan": {"id": "p", "features": "all"},
-        "templates": [{"id": "a", "values": {"caller_id_numbers": ["1"]}},
-                      {"id": "b", "values": {"caller_id_numbers": ["2"]}}],
+        "templates": [{"id": "a", "values": {"allowed_country_codes": ["1"]}},
+                      {"id": "b", "values": {"allowed_country_codes": ["2"]}}],
         "departments": [{"id": "a", "template": "a"}, {"id": "b", "template": "b"}],
         "users": [{"id": "u1", "departments": ["a", "b"]}, {"id": "u2", "departments": ["a", "b"]}]
     }"#;
@@ -147,7 +147,7 @@ fn entitlements_compare_by_value_across_resolutions() {
     let alone = resolver.user("u2").unwrap();
     let together = resolver.tenant().user("u2").unwrap();
     assert_eq!(alone, together);
-    assert!(alone.is_on("caller_id_numbers").unwrap());
+    assert!(alone.is_on("allowed_country_codes").unwrap());
 
     // A different list is a different value.
     let other = validate(&tenant(&doc.replace(r#"["2"]"#, r#"["3"]"#))).unwrap();

@@ -344,7 +344,7 @@ fn ask_answers_every_question_in_order() {
         {"error": "unknown user `zed`"},
         {"error": "recording.start: invalid type: floating point `1.5`, expected i64"},
         {"error": "(document): invalid type: sequence, expected a question object"},
-        {"error": "ask: unknown variant `fly`, expected one of `attribute`, `replay`, `download`, `delete`, `listen_live`, `record`, `device`"},
+        {"error": "ask: unknown variant `fly`, expected one of `attribute`, `replay`, `download`, `delete`, `listen_live`, `record`, `device`, `dial`, `caller_ids`"},
         {"error": "(document): missing field `recording` of a replay question"}
     ]);
     for args in [
@@ -458,4 +458,29 @@ fn ask_a_device() {
     let devices: Value = serde_json::from_str(&stdout(&run(&["--devices", DEMO], None))).unwrap();
     assert_eq!(json[0]["entitlements"], devices["devices"]["d2"]);
     assert_eq!(json[1], serde_json::json!({"error": "unknown device `zz`"}));
+}
+
+/// The `dial` and `caller_ids` questions.
+#[test]
+fn ask_dial_and_caller_ids() {
+    let questions = TempFile::new(
+        r#"[{"ask": "dial", "user": "alice", "number": "112"},
+            {"ask": "dial", "user": "erin", "number": "+48221234567"},
+            {"ask": "dial", "user": "alice", "number": "22 12"},
+            {"ask": "caller_ids", "user": "alice"},
+            {"ask": "caller_ids", "user": "zed"}]"#,
+    );
+    let output = run(&[DEMO, "--ask", questions.path()], None);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let json: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!([
+            {"allowed": true, "reason": "an emergency number is always allowed"},
+            {"allowed": false, "reason": "calls is off"},
+            {"error": "`22 12` is not a telephone number (digits, or + and at most 15 digits)"},
+            {"numbers": []},
+            {"error": "unknown user `zed`"}
+        ])
+    );
 }

@@ -105,6 +105,8 @@ pub struct FeatureDef {
 pub enum Refers {
     /// Group ids of the tenant (`recordings_replay_groups`).
     Groups,
+    /// Numbers of the tenant (`caller_id_numbers`).
+    Numbers,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {

@@ -154,7 +154,7 @@ fn standard_def() -> CatalogBuilder {
             F::choice("caller_id_mode", &["fixed", "assigned_ivr", "selected", "all"])
                 .describe("Caller IDs offered: fixed, assigned IVR numbers, a selected list, all numbers"),
         )
-        .feature(F::list("caller_id_numbers").describe("Numbers offered when caller_id_mode is selected"))
+        .feature(F::list("caller_id_numbers").refers_to(Refers::Numbers).describe("Numbers offered when caller_id_mode is selected"))
         .feature(F::toggle("local_presence").describe("Use a local-presence number"))
         .feature(F::toggle("voicemail_drop").requires("voicemail").describe("Drop a pre-recorded voicemail"))
         // Recording and monitoring (Ringover, SIMtrix).

@@ -22,6 +22,8 @@
 //!     delete and live-listening decisions, and whether a call is recorded.
 //! 13. [Devices and pushing changes](devices): what each device may do, the device list, and
 //!     what to push to apps after an edit.
+//! 14. [Dialing and caller IDs](dialing): which numbers a user may call, in which order the
+//!     rules apply, and which numbers they may show.
 //!
 //! [`Catalog::standard`]: crate::Catalog::standard
 //! [`Tenant`]: crate::model::Tenant
@@ -62,6 +64,8 @@ pub mod limits {}
 pub mod recordings {}
 #[doc = include_str!("devices.md")]
 pub mod devices {}
+#[doc = include_str!("dialing.md")]
+pub mod dialing {}
 
 #[cfg(test)]
 mod tests {

@@ -70,6 +70,9 @@ pub struct Tenant {
     /// The tenant's telephone numbers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub numbers: Vec<Number>,
+    /// Number prefixes that need a right of their own to call.
+    #[serde(default, skip_serializing_if = "DialPlan::is_empty")]
+    pub dial_plan: DialPlan,
     /// What the tenant bought.
     pub plan: Plan,
     /// Tenant-wide values, optionally locked.
@@ -122,6 +125,7 @@ impl Tenant {
             home_country_code: None,
             emergency_numbers: Vec::new(),
             numbers: Vec::new(),
+            dial_plan: DialPlan::default(),
             plan,
             policy: indexmap::IndexMap::new(),
             templates: Vec::new(),
@@ -287,6 +291,38 @@ pub enum NumberKind {
 
 named_enum!(NumberKind, "number kind", [Standard => "standard", Ivr => "ivr"]);
 
+/// Number prefixes that need a right of their own: `special` (premium, short numbers) needs
+/// `special_numbers`, `out_of_plan` needs `out_of_plan_destinations`. A prefix is national
+/// (digits: `0700`) or international (`+` and digits: `+4880`); a number takes the class of its
+/// longest matching prefix.
+///
+/// ```
+/// use pbx_entitlements::model::DialPlan;
+///
+/// let plan: DialPlan = serde_json::from_str(r#"{"special": ["+4880"], "out_of_plan": ["+88"]}"#)?;
+/// assert_eq!(plan.special, ["+4880"]);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(remote = "Self")]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct DialPlan {
+    /// Prefixes of special numbers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub special: Vec<String>,
+    /// Prefixes of destinations outside the calling plan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub out_of_plan: Vec<String>,
+}
+
+impl DialPlan {
+    /// Whether the plan names no prefix.
+    pub fn is_empty(&self) -> bool {
+        self.special.is_empty() && self.out_of_plan.is_empty()
+    }
+}
+
 /// One of the tenant's telephone numbers (caller IDs, Ringover).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(remote = "Self")]
@@ -336,4 +372,5 @@ impl Number {
 objects_only! {
     Tenant => "a tenant object",
     Number => "a number object",
+    DialPlan => "a dial plan object",
 }
