@@ -19,6 +19,19 @@ fn dial(c: &mut Criterion) {
     plan.special = vec!["0700".into(), "+4880".into()];
     plan.out_of_plan = vec!["+88".into()];
     tenant.dial_plan = plan;
+    // The caller may call, internationally to two countries, and special numbers: every rule
+    // is read (a user with calls off would stop at the second rule).
+    let caller = tenant
+        .users
+        .iter_mut()
+        .find(|u| u.id.as_str() == "u000042")
+        .expect("the user exists");
+    for key in ["calls", "international_calls", "special_numbers"] {
+        caller.overrides.insert(key.into(), true.into());
+    }
+    caller
+        .overrides
+        .insert("allowed_country_codes".into(), vec!["49", "420"].into());
     let index = validate(&tenant).expect("the reference workload is valid");
     let resolver = Resolver::new(&index);
     let rights = resolver.dial_rights("u000042").expect("the user exists");

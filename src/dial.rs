@@ -51,15 +51,46 @@ pub const COUNTRY_CODES: &[&str] = &[
 /// assert_eq!(country_code("2891234"), None);               // +289 is not assigned
 /// ```
 pub fn country_code(digits: &str) -> Option<&'static str> {
-    (1..=3usize)
-        .rev()
-        .filter_map(|n| digits.get(..n))
-        .find_map(|head| {
-            COUNTRY_CODES
-                .binary_search(&head)
-                .ok()
-                .and_then(|i| COUNTRY_CODES.get(i).copied())
-        })
+    // Codes are prefix-free, so a number has at most one; each length is looked up directly.
+    let table = CODE_TABLE.get_or_init(code_table);
+    let mut value = 0usize;
+    for (n, b) in digits.bytes().take(3).enumerate() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        value = value
+            .saturating_mul(10)
+            .saturating_add(usize::from(b.saturating_sub(b'0')));
+        // Slot of an n+1-digit code: lengths 1, 2, 3 take 10, 100, 1000 slots.
+        let slot = [0usize, 10, 110]
+            .get(n)
+            .copied()
+            .unwrap_or(0)
+            .saturating_add(value);
+        if let Some(&Some(i)) = table.get(slot) {
+            return COUNTRY_CODES.get(usize::from(i)).copied();
+        }
+    }
+    None
+}
+
+/// For each 1-, 2- and 3-digit string, its position in [`COUNTRY_CODES`] if it is a code.
+static CODE_TABLE: std::sync::OnceLock<Vec<Option<u16>>> = std::sync::OnceLock::new();
+
+fn code_table() -> Vec<Option<u16>> {
+    let mut table = vec![None; 1110];
+    for (i, code) in COUNTRY_CODES.iter().enumerate() {
+        let value: usize = code.parse().unwrap_or(0);
+        let base = match code.len() {
+            1 => 0,
+            2 => 10,
+            _ => 110,
+        };
+        if let Some(slot) = table.get_mut(base.saturating_add(value)) {
+            *slot = u16::try_from(i).ok();
+        }
+    }
+    table
 }
 
 /// A number as dialled: national (digits: the home country) or international (`+` and at
@@ -121,19 +152,33 @@ pub(crate) struct DialPrefix {
     pub(crate) class: DialClass,
     /// As written: `0700` or `+4880`.
     pub(crate) prefix: String,
+    /// Whether it is national (no `+`).
+    pub(crate) national: bool,
 }
 
 impl DialPrefix {
-    /// Whether `prefix` is well formed: national digits or `+` and digits, at most 15.
-    pub(crate) fn well_formed(prefix: &str) -> bool {
-        Dialled::parse(prefix).is_some()
+    /// The prefix of class `class`, if well formed: national digits or `+` and digits, at
+    /// most 15.
+    pub(crate) fn parse(class: DialClass, prefix: &str) -> Option<DialPrefix> {
+        let national = matches!(Dialled::parse(prefix)?, Dialled::National(_));
+        Some(DialPrefix {
+            class,
+            prefix: prefix.to_owned(),
+            national,
+        })
     }
 
     /// How long a match of `number` this prefix is, in international digits; `None` if it
     /// does not match. A national prefix matches national numbers; an international one
     /// matches international numbers and national numbers read as `+` home code digits.
     fn matches(&self, number: Dialled<'_>, home: &str) -> Option<usize> {
-        match (Dialled::parse(&self.prefix)?, number) {
+        let digits = self.prefix.strip_prefix('+').unwrap_or(&self.prefix);
+        let prefix = if self.national {
+            Dialled::National(digits)
+        } else {
+            Dialled::International(digits)
+        };
+        match (prefix, number) {
             (Dialled::National(p), Dialled::National(n)) => {
                 n.starts_with(p).then(|| home.len().saturating_add(p.len()))
             }

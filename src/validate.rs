@@ -256,11 +256,8 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
         ),
     ] {
         for (i, prefix) in prefixes.iter().enumerate() {
-            if DialPrefix::well_formed(prefix) {
-                dial_plan.push(DialPrefix {
-                    class,
-                    prefix: prefix.clone(),
-                });
+            if let Some(parsed) = DialPrefix::parse(class, prefix) {
+                dial_plan.push(parsed);
             } else {
                 v.problems.push(
                     Path::from(dial_plan_at.field(field)).at(i),
