@@ -81,7 +81,7 @@ fn code_table() -> Vec<Option<u16>> {
     let mut table = vec![None; 1110];
     for (i, code) in COUNTRY_CODES.iter().enumerate() {
         let value: usize = code.parse().unwrap_or(0);
-        let base = match code.len() {
+        let base: usize = match code.len() {
             1 => 0,
             2 => 10,
             _ => 110,
