@@ -86,6 +86,7 @@ mod sealed {
 
 pub mod batch;
 pub mod catalog;
+pub mod delegation;
 pub mod device;
 pub mod dial;
 pub mod diff;

@@ -88,6 +88,17 @@ pub enum Question {
         /// The user.
         user: UserId,
     },
+    /// May `admin` set `feature` to `value` for `target`: `{"allowed": …, "reason": "…"}`.
+    Grant {
+        /// The admin.
+        admin: UserId,
+        /// The user whose value would be set.
+        target: UserId,
+        /// The feature's key.
+        feature: String,
+        /// The value, in the shape of the feature's kind.
+        value: crate::value::RawValue,
+    },
 }
 
 /// The kinds of question, as `"ask"` names them.
@@ -103,6 +114,7 @@ enum Ask {
     Device,
     Dial,
     CallerIds,
+    Grant,
 }
 
 /// A question as written: every field any question has, so that reading one is a plain
@@ -123,6 +135,9 @@ struct QuestionDoc {
     device: Option<DeviceId>,
     user: Option<UserId>,
     number: Option<String>,
+    admin: Option<UserId>,
+    feature: Option<String>,
+    value: Option<crate::value::RawValue>,
 }
 
 objects_only! {
@@ -144,6 +159,9 @@ impl QuestionDoc {
             device,
             user,
             number,
+            admin,
+            feature,
+            value,
         } = self;
         let name = match ask {
             Ask::Attribute => "attribute",
@@ -155,6 +173,7 @@ impl QuestionDoc {
             Ask::Device => "device",
             Ask::Dial => "dial",
             Ask::CallerIds => "caller_ids",
+            Ask::Grant => "grant",
         };
         let present = [
             ("at", at.is_some()),
@@ -167,6 +186,9 @@ impl QuestionDoc {
             ("device", device.is_some()),
             ("user", user.is_some()),
             ("number", number.is_some()),
+            ("admin", admin.is_some()),
+            ("feature", feature.is_some()),
+            ("value", value.is_some()),
         ];
         let (required, optional): (&[&str], &[&str]) = match ask {
             Ask::Attribute => (&["at", "extension"], &["agent"]),
@@ -176,6 +198,7 @@ impl QuestionDoc {
             Ask::Device => (&["device"], &[]),
             Ask::Dial => (&["user", "number"], &[]),
             Ask::CallerIds => (&["user"], &[]),
+            Ask::Grant => (&["admin", "target", "feature", "value"], &[]),
         };
         for (field, given) in present {
             if given && !required.contains(&field) && !optional.contains(&field) {
@@ -217,6 +240,12 @@ impl QuestionDoc {
             },
             Ask::CallerIds => Question::CallerIds {
                 user: user.ok_or_else(missing)?,
+            },
+            Ask::Grant => Question::Grant {
+                admin: admin.ok_or_else(missing)?,
+                target: target.ok_or_else(missing)?,
+                feature: feature.ok_or_else(missing)?,
+                value: value.ok_or_else(missing)?,
             },
         })
     }
@@ -383,6 +412,20 @@ impl Resolver<'_> {
             },
             Question::CallerIds { user } => self.caller_ids(user).map(|ids| Answer::Numbers {
                 numbers: ids.numbers,
+            }),
+            Question::Grant {
+                admin,
+                target,
+                feature,
+                value,
+            } => Ok(match self.grant(admin, target, feature.as_str(), value) {
+                Ok(d) => Answer::Decision {
+                    allowed: d.allowed,
+                    reason: d.why().to_string(),
+                },
+                Err(e) => Answer::Error {
+                    error: e.to_string(),
+                },
             }),
         };
         answer.unwrap_or_else(Answer::from)

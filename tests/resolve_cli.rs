@@ -344,7 +344,7 @@ fn ask_answers_every_question_in_order() {
         {"error": "unknown user `zed`"},
         {"error": "recording.start: invalid type: floating point `1.5`, expected i64"},
         {"error": "(document): invalid type: sequence, expected a question object"},
-        {"error": "ask: unknown variant `fly`, expected one of `attribute`, `replay`, `download`, `delete`, `listen_live`, `record`, `device`, `dial`, `caller_ids`"},
+        {"error": "ask: unknown variant `fly`, expected one of `attribute`, `replay`, `download`, `delete`, `listen_live`, `record`, `device`, `dial`, `caller_ids`, `grant`"},
         {"error": "(document): missing field `recording` of a replay question"}
     ]);
     for args in [
@@ -482,5 +482,30 @@ fn ask_dial_and_caller_ids() {
             {"numbers": []},
             {"error": "unknown user `zed`"}
         ])
+    );
+}
+
+/// The `grant` question: the demo's supervisor administers support.
+#[test]
+fn ask_grant() {
+    let questions = TempFile::new(
+        r#"[{"ask": "grant", "admin": "alice", "target": "bob", "feature": "max_channels", "value": 2},
+            {"ask": "grant", "admin": "alice", "target": "erin", "feature": "max_channels", "value": 2},
+            {"ask": "grant", "admin": "alice", "target": "bob", "feature": "max_channels", "value": "two"}]"#,
+    );
+    let output = run(&[DEMO, "--ask", questions.path()], None);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let json: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json[0]["allowed"], true, "{json}");
+    assert_eq!(
+        json[1],
+        serde_json::json!({"allowed": false, "reason": "erin is outside what alice administers"})
+    );
+    assert!(
+        json[2]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("max_channels: "),
+        "{json}"
     );
 }

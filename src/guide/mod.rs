@@ -24,6 +24,8 @@
 //!     what to push to apps after an edit.
 //! 14. [Dialing and caller IDs](dialing): which numbers a user may call, in which order the
 //!     rules apply, and which numbers they may show.
+//! 15. [Delegated administration](delegation): which supervisor may set what for whom, never
+//!     handing out more than they hold.
 //!
 //! [`Catalog::standard`]: crate::Catalog::standard
 //! [`Tenant`]: crate::model::Tenant
@@ -66,6 +68,8 @@ pub mod recordings {}
 pub mod devices {}
 #[doc = include_str!("dialing.md")]
 pub mod dialing {}
+#[doc = include_str!("delegation.md")]
+pub mod delegation {}
 
 #[cfg(test)]
 mod tests {
