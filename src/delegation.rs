@@ -226,56 +226,29 @@ impl Resolver<'_> {
         feature: impl FeatureRef,
         value: &RawValue,
     ) -> Result<GrantDecision, GrantError> {
-        let index = self.index();
-        let find = |user: &dyn EntityRef<UserIx>| {
-            user.find(index)
-                .ok_or_else(|| LookupError::UnknownUser(user.describe()))
-        };
-        let (a, t) = (find(&admin)?, find(&target)?);
-        let catalog = index.catalog();
-        let (id, definition) = feature.feature(catalog).ok_or_else(|| feature.unknown())?;
-        let key = definition.key().to_owned();
-        let asked = definition
-            .parse(value, true)
-            .map_err(|error| GrantError::Value {
-                feature: key.clone(),
-                error,
-            })?;
-        let name = |u: UserIx| {
-            index
-                .user(u)
-                .map(|e| e.id().to_string())
-                .unwrap_or_default()
-        };
-        let decide = |allowed, reason| GrantDecision {
-            allowed,
-            admin: name(a),
-            target: name(t),
-            feature: key.clone(),
-            value: asked.clone(),
-            reason,
-        };
-        let mine = self.user(a)?;
-        let access = mine.access("user_management").unwrap_or(Access::None);
-        if access != Access::Write {
-            return Ok(decide(false, GrantReason::NoWrite { access }));
-        }
-        let Some(through) = self.reach(a, t) else {
-            return Ok(decide(false, GrantReason::OutOfScope));
-        };
-        match self.ceiling(id, definition.kind()) {
-            Ceiling::Locked => return Ok(decide(false, GrantReason::Locked)),
-            Ceiling::NotInPlan => return Ok(decide(false, GrantReason::NotInPlan)),
-            Ceiling::Cap(cap) if !cap.permits(&asked) => {
-                return Ok(decide(false, GrantReason::AbovePlan { cap }));
-            }
-            _ => {}
-        }
-        let own = mine.get(id)?;
-        if !own.permits(&asked) {
-            return Ok(decide(false, GrantReason::Escalation { own }));
-        }
-        Ok(decide(true, GrantReason::Allowed { through, own }))
+        self.admin_rights(admin)?.grant(target, feature, value)
+    }
+
+    /// An admin's rights, read once from their resolved entitlements: then each grant
+    /// decision resolves nothing.
+    ///
+    /// # Errors
+    ///
+    /// [`LookupError::UnknownUser`] for an unknown admin.
+    pub fn admin_rights(
+        &self,
+        admin: impl EntityRef<UserIx>,
+    ) -> Result<AdminRights<'_, '_>, LookupError> {
+        let ix = admin
+            .find(self.index())
+            .ok_or_else(|| LookupError::UnknownUser(admin.describe()))?;
+        let own = self.user(ix)?;
+        Ok(AdminRights {
+            resolver: self,
+            admin: ix,
+            access: own.access("user_management").unwrap_or(Access::None),
+            own,
+        })
     }
 
     /// The most `admin` may set each feature to for `target`, in catalog order: the meet of
@@ -337,6 +310,86 @@ impl Resolver<'_> {
             Some(cap) => Ceiling::Cap(cap.clone()),
             None => Ceiling::Open,
         }
+    }
+}
+
+/// What one admin may grant, read once: see [`Resolver::admin_rights`].
+#[derive(Debug)]
+pub struct AdminRights<'r, 'i> {
+    resolver: &'r Resolver<'i>,
+    admin: UserIx,
+    access: Access,
+    own: crate::Entitlements,
+}
+
+impl AdminRights<'_, '_> {
+    /// May the admin set `feature` to `value` for `target`: see [`Resolver::grant`].
+    ///
+    /// # Errors
+    ///
+    /// [`GrantError::Lookup`] for an unknown target or feature; [`GrantError::Value`] for a
+    /// value the feature does not take.
+    pub fn grant(
+        &self,
+        target: impl EntityRef<UserIx>,
+        feature: impl FeatureRef,
+        value: &RawValue,
+    ) -> Result<GrantDecision, GrantError> {
+        let resolver = self.resolver;
+        let index = resolver.index();
+        let (a, t) = (
+            self.admin,
+            target
+                .find(index)
+                .ok_or_else(|| LookupError::UnknownUser(target.describe()))?,
+        );
+        let catalog = index.catalog();
+        let (id, definition) = feature.feature(catalog).ok_or_else(|| feature.unknown())?;
+        let key = definition.key().to_owned();
+        let asked = definition
+            .parse(value, true)
+            .map_err(|error| GrantError::Value {
+                feature: key.clone(),
+                error,
+            })?;
+        let name = |u: UserIx| {
+            index
+                .user(u)
+                .map(|e| e.id().to_string())
+                .unwrap_or_default()
+        };
+        let decide = |allowed, reason| GrantDecision {
+            allowed,
+            admin: name(a),
+            target: name(t),
+            feature: key.clone(),
+            value: asked.clone(),
+            reason,
+        };
+        if self.access != Access::Write {
+            return Ok(decide(
+                false,
+                GrantReason::NoWrite {
+                    access: self.access,
+                },
+            ));
+        }
+        let Some(through) = resolver.reach(a, t) else {
+            return Ok(decide(false, GrantReason::OutOfScope));
+        };
+        match resolver.ceiling(id, definition.kind()) {
+            Ceiling::Locked => return Ok(decide(false, GrantReason::Locked)),
+            Ceiling::NotInPlan => return Ok(decide(false, GrantReason::NotInPlan)),
+            Ceiling::Cap(cap) if !cap.permits(&asked) => {
+                return Ok(decide(false, GrantReason::AbovePlan { cap }));
+            }
+            _ => {}
+        }
+        let own = self.own.get(id)?;
+        if !own.permits(&asked) {
+            return Ok(decide(false, GrantReason::Escalation { own }));
+        }
+        Ok(decide(true, GrantReason::Allowed { through, own }))
     }
 }
 
