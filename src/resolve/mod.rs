@@ -443,10 +443,7 @@ impl<'i> Resolver<'i> {
         }
         ResolvedTenant {
             index,
-            layout: Arc::clone(&self.layout),
-            lists: combos.into_pool(&self.shared, &self.no_lists),
-            width,
-            words,
+            table: self.table(combos, width, words),
         }
     }
 
@@ -507,10 +504,7 @@ impl<'i> Resolver<'i> {
         }
         ResolvedDevices {
             index,
-            layout: Arc::clone(&self.layout),
-            lists: combos.into_pool(&self.shared, &self.no_lists),
-            width,
-            words,
+            table: self.table(combos, width, words),
         }
     }
 
@@ -1238,10 +1232,7 @@ impl Observer for Silent {
 #[derive(Debug, Clone)]
 pub struct ResolvedTenant<'i> {
     index: IndexRef<'i>,
-    layout: Arc<Layout>,
-    lists: ListPool,
-    width: usize,
-    words: Vec<u64>,
+    table: Table,
 }
 
 impl<'i> ResolvedTenant<'i> {
@@ -1267,13 +1258,7 @@ impl<'i> ResolvedTenant<'i> {
     }
 
     fn row(&self, user: UserIx) -> Option<Entitlements> {
-        let start = user.index().checked_mul(self.width)?;
-        let row = self.words.get(start..start.checked_add(self.width)?)?;
-        Some(Entitlements::new(
-            Arc::clone(&self.layout),
-            self.lists.clone(),
-            Words::from_slice(row),
-        ))
+        self.table.entitlements(user.index())
     }
 
     /// Every user with their entitlements, in id order.
@@ -1286,7 +1271,7 @@ impl<'i> ResolvedTenant<'i> {
 
     /// Bytes of packed state per user (the shared list table not counted).
     pub fn bytes_per_user(&self) -> usize {
-        self.width.saturating_mul(std::mem::size_of::<u64>())
+        self.table.width.saturating_mul(std::mem::size_of::<u64>())
     }
 }
 
@@ -1298,10 +1283,7 @@ impl<'i> ResolvedTenant<'i> {
 #[derive(Debug, Clone)]
 pub struct ResolvedDevices<'i> {
     index: IndexRef<'i>,
-    layout: Arc<Layout>,
-    lists: ListPool,
-    width: usize,
-    words: Vec<u64>,
+    table: Table,
 }
 
 impl<'i> ResolvedDevices<'i> {
@@ -1328,13 +1310,7 @@ impl<'i> ResolvedDevices<'i> {
     }
 
     fn row(&self, device: usize) -> Option<Entitlements> {
-        let start = device.checked_mul(self.width)?;
-        let row = self.words.get(start..start.checked_add(self.width)?)?;
-        Some(Entitlements::new(
-            Arc::clone(&self.layout),
-            self.lists.clone(),
-            Words::from_slice(row),
-        ))
+        self.table.entitlements(device)
     }
 
     /// Every device with its entitlements, in id order.
@@ -1373,23 +1349,59 @@ impl Packed<'_> {
     }
 }
 
-/// The rows of some users or devices, resolved on their own (for a diff limited to them).
-pub(crate) struct Rows<'r> {
-    ids: Vec<&'r str>,
+/// Packed rows of entitlements (of users, or of devices) with the lists they refer to.
+#[derive(Debug, Clone)]
+struct Table {
     layout: Arc<Layout>,
     lists: ListPool,
     width: usize,
     words: Vec<u64>,
 }
 
-impl Rows<'_> {
-    pub(crate) fn packed(&self) -> Packed<'_> {
+impl Table {
+    /// The entitlements of row `row`.
+    fn entitlements(&self, row: usize) -> Option<Entitlements> {
+        let start = row.checked_mul(self.width)?;
+        let words = self.words.get(start..start.checked_add(self.width)?)?;
+        Some(Entitlements::new(
+            Arc::clone(&self.layout),
+            self.lists.clone(),
+            Words::from_slice(words),
+        ))
+    }
+
+    /// The rows, named by `ids`, for comparing.
+    fn packed<'a>(&'a self, ids: Vec<&'a str>) -> Packed<'a> {
         Packed {
-            ids: self.ids.clone(),
+            ids,
             layout: &self.layout,
             lists: &self.lists,
             width: self.width,
             words: &self.words,
+        }
+    }
+}
+
+/// The rows of some users or devices, resolved on their own (for a diff limited to them).
+pub(crate) struct Rows<'r> {
+    ids: Vec<&'r str>,
+    table: Table,
+}
+
+impl Rows<'_> {
+    pub(crate) fn packed(&self) -> Packed<'_> {
+        self.table.packed(self.ids.clone())
+    }
+}
+
+impl Resolver<'_> {
+    /// A table of packed rows, with the lists this resolution built.
+    fn table(&self, combos: Combos<'_>, width: usize, words: Vec<u64>) -> Table {
+        Table {
+            layout: Arc::clone(&self.layout),
+            lists: combos.into_pool(&self.shared, &self.no_lists),
+            width,
+            words,
         }
     }
 }
@@ -1445,21 +1457,21 @@ impl Resolver<'_> {
             .filter_map(|(d, _)| index.devices.get(*d).map(|e| e.id.as_str()))
             .collect();
         let device_words = device_rows.into_iter().flat_map(|(_, w)| w).collect();
-        let lists = combos.into_pool(&self.shared, &self.no_lists);
+        let users = self.table(combos, width, user_words);
+        let devices = Table {
+            layout: Arc::clone(&users.layout),
+            lists: users.lists.clone(),
+            width,
+            words: device_words,
+        };
         (
             Rows {
                 ids: user_ids,
-                layout: Arc::clone(&self.layout),
-                lists: lists.clone(),
-                width,
-                words: user_words,
+                table: users,
             },
             Rows {
                 ids: device_ids,
-                layout: Arc::clone(&self.layout),
-                lists,
-                width,
-                words: device_words,
+                table: devices,
             },
         )
     }
@@ -1467,25 +1479,17 @@ impl Resolver<'_> {
 
 impl ResolvedTenant<'_> {
     pub(crate) fn packed(&self) -> Packed<'_> {
-        Packed {
-            ids: self.index.users.iter().map(|u| u.id.as_str()).collect(),
-            layout: &self.layout,
-            lists: &self.lists,
-            width: self.width,
-            words: &self.words,
-        }
+        let index: &TenantIndex = &self.index;
+        self.table
+            .packed(index.users.iter().map(|u| u.id.as_str()).collect())
     }
 }
 
 impl ResolvedDevices<'_> {
     pub(crate) fn packed(&self) -> Packed<'_> {
-        Packed {
-            ids: self.index.devices.iter().map(|d| d.id.as_str()).collect(),
-            layout: &self.layout,
-            lists: &self.lists,
-            width: self.width,
-            words: &self.words,
-        }
+        let index: &TenantIndex = &self.index;
+        self.table
+            .packed(index.devices.iter().map(|d| d.id.as_str()).collect())
     }
 }
 
