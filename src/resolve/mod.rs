@@ -681,39 +681,57 @@ impl<'i> Resolver<'i> {
         o: &mut O,
     ) {
         let catalog = &self.index.catalog;
+        self.lower_in_order(combos, scratch, o, Layer::Device, |f, active| {
+            let constraint = FeatureId::from_index(f)
+                .and_then(|id| catalog.get(id))?
+                .device();
+            let unsupported = constraint.check(device.platform, device.version).err()?;
+            let effect = if unsupported == crate::device::Unsupported::Platform {
+                Effect::NeedsPlatform
+            } else {
+                Effect::NeedsVersion
+            };
+            let origin = active.then(|| Origin::Device {
+                device: device.id.clone(),
+                platform: device.platform,
+                version: device.version,
+                needs_platforms: constraint.platforms,
+                needs_version: constraint.min_version,
+            });
+            Some((Layer::Device, effect, origin))
+        });
+    }
+
+    /// Turns features off after layer 7, in requirement order: each feature `refuse` refuses
+    /// (with its layer, effect and, when tracing, origin), then each feature whose requirement
+    /// that left unmet (reported at `unmet_layer`). Shared by seats and device projection.
+    /// O(F) for F features.
+    fn lower_in_order<O: Observer>(
+        &self,
+        combos: &Combos<'_>,
+        scratch: &mut Scratch,
+        o: &mut O,
+        unmet_layer: Layer,
+        refuse: impl Fn(usize, bool) -> Option<(Layer, Effect, Option<Origin>)>,
+    ) {
         let Scratch {
             levels, touched, ..
         } = scratch;
-        for &id in catalog.requirement_order() {
+        for &id in self.index.catalog.requirement_order() {
             let f = id.index();
-            let (Some(p), Some(feature), Some(&level)) =
-                (self.features.get(f), catalog.get(id), levels.get(f))
-            else {
+            let (Some(p), Some(&level)) = (self.features.get(f), levels.get(f)) else {
                 continue;
             };
             if level == p.off {
                 continue;
             }
-            let constraint = feature.device();
-            let (origin, effect) = match constraint.check(device.platform, device.version) {
-                Err(unsupported) => (
-                    O::ACTIVE.then(|| Origin::Device {
-                        device: device.id.clone(),
-                        platform: device.platform,
-                        version: device.version,
-                        needs_platforms: constraint.platforms,
-                        needs_version: constraint.min_version,
-                    }),
-                    if unsupported == crate::device::Unsupported::Platform {
-                        Effect::NeedsPlatform
-                    } else {
-                        Effect::NeedsVersion
-                    },
-                ),
-                Ok(()) => match self.unmet(p, |t| levels.get(t).copied(), combos) {
+            let (layer, effect, origin) = match refuse(f, O::ACTIVE && o.feature() == f) {
+                Some(refused) => refused,
+                None => match self.unmet(p, |t| levels.get(t).copied(), combos) {
                     Some(&(target, need)) => (
-                        O::ACTIVE.then(|| self.requirement_origin(target, need)),
+                        unmet_layer,
                         Effect::RequirementUnmet,
+                        O::ACTIVE.then(|| self.requirement_origin(target, need)),
                     ),
                     None => continue,
                 },
@@ -726,7 +744,7 @@ impl<'i> Resolver<'i> {
                 && o.feature() == f
                 && let Some(origin) = origin
             {
-                o.step(Layer::Device, origin, p.off, effect);
+                o.step(layer, origin, p.off, effect);
             }
         }
     }

@@ -187,50 +187,21 @@ impl Resolver<'_> {
         let Some(denied) = seats.denied.get(start..end).filter(|d| !d.is_empty()) else {
             return;
         };
-        let Scratch {
-            levels, touched, ..
-        } = scratch;
-        for &id in self.index.catalog.requirement_order() {
-            let f = id.index();
-            let (Some(p), Some(&level)) = (self.features.get(f), levels.get(f)) else {
-                continue;
-            };
-            if level == p.off {
-                continue;
+        self.lower_in_order(combos, scratch, o, Layer::Requirement, |f, active| {
+            if !denied.iter().any(|&(_, d)| d == f) {
+                return None;
             }
-            let refused = denied.iter().any(|&(_, d)| d == f);
-            let (layer, effect, origin) = if refused {
-                let bought = seats
-                    .features
-                    .iter()
-                    .find(|s| s.feature == f)
-                    .map_or(0, |s| s.bought);
-                (
-                    Layer::Ceiling,
-                    Effect::NoSeat,
-                    O::ACTIVE.then_some(Origin::Seats { bought }),
-                )
-            } else {
-                match self.unmet(p, |t| levels.get(t).copied(), combos) {
-                    Some(&(target, need)) => (
-                        Layer::Requirement,
-                        Effect::RequirementUnmet,
-                        O::ACTIVE.then(|| self.requirement_origin(target, need)),
-                    ),
-                    None => continue,
-                }
-            };
-            if let Some(slot) = levels.get_mut(f) {
-                *slot = p.off;
-                touched.push(f);
-            }
-            if O::ACTIVE
-                && o.feature() == f
-                && let Some(origin) = origin
-            {
-                o.step(layer, origin, p.off, effect);
-            }
-        }
+            let bought = seats
+                .features
+                .iter()
+                .find(|s| s.feature == f)
+                .map_or(0, |s| s.bought);
+            Some((
+                Layer::Ceiling,
+                Effect::NoSeat,
+                active.then_some(Origin::Seats { bought }),
+            ))
+        });
     }
 
     /// The licence report: per seat-licensed feature the plan counts, the seats bought, wanted
