@@ -887,6 +887,13 @@ impl Resolver<'_> {
             notify: false,
             reason,
         };
+        // A tenant lock on the switch: compliance recording when on, nobody recorded when off.
+        let locked = self
+            .index()
+            .catalog()
+            .feature_id(key::RECORD)
+            .and_then(|id| self.index().policy(id))
+            .is_some_and(|slot| slot.locked());
         if !e.toggle(key::RECORD).unwrap_or(false) {
             // Off: say whether the user's own switch did it.
             let switched_off = self.explain(user, key::RECORD).is_ok_and(|trace| {
@@ -895,13 +902,7 @@ impl Resolver<'_> {
                     .iter()
                     .any(|s| s.layer == Layer::Preference && s.effect == Effect::Lowered)
             });
-            let locked_off = self
-                .index()
-                .catalog()
-                .feature_id(key::RECORD)
-                .and_then(|id| self.index().policy(id))
-                .is_some_and(|slot| slot.locked());
-            return Ok(not_recorded(if locked_off {
+            return Ok(not_recorded(if locked {
                 RecordReason::LockedOff
             } else if switched_off {
                 RecordReason::SwitchedOff
@@ -927,12 +928,6 @@ impl Resolver<'_> {
                 percentage,
             }));
         }
-        let locked = self
-            .index()
-            .catalog()
-            .feature_id(key::RECORD)
-            .and_then(|id| self.index().policy(id))
-            .is_some_and(|slot| slot.locked());
         Ok(RecordDecision {
             record: true,
             notify: e.restriction(key::NOTIFY).unwrap_or(false),

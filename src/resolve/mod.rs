@@ -494,12 +494,9 @@ impl<'i> Resolver<'i> {
                 self.run_user(owner, ranges, &mut combos, &mut owner_scratch, &mut Silent);
                 resolved = Some(owner);
             }
-            scratch.levels.clone_from(&owner_scratch.levels);
-            scratch.touched.clone_from(&owner_scratch.touched);
-            self.project(entry, &combos, &mut scratch, &mut Silent);
             let start = d.saturating_mul(width);
             if let Some(row) = words.get_mut(start..start.saturating_add(width)) {
-                self.pack(&scratch, row);
+                self.pack_device(entry, &owner_scratch, &mut scratch, &combos, row);
             }
         }
         ResolvedDevices {
@@ -700,6 +697,22 @@ impl<'i> Resolver<'i> {
             });
             Some((Layer::Device, effect, origin))
         });
+    }
+
+    /// Packs a device's row from its owner's resolved levels (in `owner`, left as they are):
+    /// the owner resolved once serves each of their devices.
+    fn pack_device(
+        &self,
+        device: &DeviceEntry,
+        owner: &Scratch,
+        scratch: &mut Scratch,
+        combos: &Combos<'_>,
+        row: &mut [u64],
+    ) {
+        scratch.levels.clone_from(&owner.levels);
+        scratch.touched.clone_from(&owner.touched);
+        self.project(device, combos, scratch, &mut Silent);
+        self.pack(scratch, row);
     }
 
     /// Turns features off after layer 7, in requirement order: each feature `refuse` refuses
@@ -1461,11 +1474,8 @@ impl Resolver<'_> {
                 let Some(entry) = index.devices.get(d).filter(|_| owner == ix) else {
                     continue;
                 };
-                device_scratch.levels.clone_from(&scratch.levels);
-                device_scratch.touched.clone_from(&scratch.touched);
-                self.project(entry, &combos, &mut device_scratch, &mut Silent);
                 let mut words = vec![0u64; width];
-                self.pack(&device_scratch, &mut words);
+                self.pack_device(entry, &scratch, &mut device_scratch, &combos, &mut words);
                 device_rows.push((d, words));
             }
         }
