@@ -1,6 +1,6 @@
 //! The crate in one minute: resolve the built-in demo tenant (`examples/data/demo.json`) and
-//! print what each user may do, explain a few values, then show what validation says about a
-//! broken copy of the tenant.
+//! print what each user may do, explain a few values, list what the audit finds (settings that
+//! never apply), then show what validation says about a broken copy of the tenant.
 //!
 //! Run with `cargo run --example quickstart`.
 
@@ -91,6 +91,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("dave", "edition_ios"),
     ] {
         println!("  {user}: {}", resolver.explain(user, feature)?);
+    }
+
+    // Valid is not the same as meant: the audit lists settings that never apply.
+    println!("\nValid, but probably not what the admin meant (the audit):\n");
+    let audit = resolver.audit();
+    if audit.is_empty() {
+        println!("  no findings");
+    }
+    for finding in &audit {
+        println!(
+            "  - [{}] {}: {}",
+            finding.kind, finding.path, finding.message
+        );
     }
 
     // A broken copy: an unknown department, a value beyond the catalog bound, a preference of

@@ -8,6 +8,7 @@
 //! cargo run --example resolve -- TENANT.json --ask QUESTIONS.json   # decisions, in JSON
 //! cargo run --example resolve -- --devices TENANT.json              # every device's entitlements
 //! cargo run --example resolve -- --licences TENANT.json             # the licence counter
+//! cargo run --example resolve -- --audit TENANT.json                # settings that never apply
 //! cargo run --example resolve -- --diff BEFORE.json AFTER.json      # what changed, to push
 //! ```
 //!
@@ -45,7 +46,7 @@ use pbx_entitlements::{
 
 const USAGE: &str = "\
 usage: resolve [--catalog CATALOG.json] [--user ID | --explain ID FEATURE | --ask QUESTIONS.json
-                                        | --devices | --licences] TENANT.json
+                                        | --devices | --licences | --audit] TENANT.json
        resolve [--catalog CATALOG.json] --diff BEFORE.json AFTER.json
        resolve --help
 
@@ -55,7 +56,8 @@ explanation of one feature of one user with --explain, or the answers to a JSON
 array of questions with --ask (one answer per question, in order; a question
 that cannot be answered gets {\"error\": ...}). --devices prints every registered
 device's entitlements, --licences the seats bought, wanted and granted per
-seat-licensed feature, and --diff every value that differs between two versions
+seat-licensed feature, --audit the settings that probably do not do what the
+admin meant ({\"findings\": [{\"path\", \"kind\", \"message\"}]}), and --diff every value that differs between two versions
 of a tenant (users, then devices). --catalog validates the document against a
 vendor catalog (its JSON form) that the document names by id.
 
@@ -86,6 +88,9 @@ enum Command {
         input: Source,
     },
     Licences {
+        input: Source,
+    },
+    Audit {
         input: Source,
     },
     Diff {
@@ -223,15 +228,16 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, Failure> {
                     return Err(Failure::Usage("--ask given twice".into()));
                 }
             }
-            "--devices" | "--licences" | "--diff" if !options_done => {
+            "--devices" | "--licences" | "--audit" | "--diff" if !options_done => {
                 let name = match arg.as_str() {
                     "--devices" => "--devices",
                     "--licences" => "--licences",
+                    "--audit" => "--audit",
                     _ => "--diff",
                 };
                 if mode.replace(name).is_some() {
                     return Err(Failure::Usage(
-                        "--devices, --licences and --diff cannot be combined".into(),
+                        "--devices, --licences, --audit and --diff cannot be combined".into(),
                     ));
                 }
             }
@@ -295,9 +301,11 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, Failure> {
     let input = Source { tenant, catalog };
     match (user, explain, ask, mode) {
         (None, None, None, Some("--devices")) => Ok(Command::Devices { input }),
+        (None, None, None, Some("--audit")) => Ok(Command::Audit { input }),
         (None, None, None, Some(_)) => Ok(Command::Licences { input }),
         (_, _, _, Some(_)) => Err(Failure::Usage(
-            "--devices and --licences cannot be combined with --user, --explain or --ask".into(),
+            "--devices, --licences and --audit cannot be combined with --user, --explain or --ask"
+                .into(),
         )),
         (None, None, None, None) => Ok(Command::All { input }),
         (Some(user), None, None, None) => Ok(Command::User { input, user }),
@@ -386,6 +394,10 @@ fn run(command: Command) -> Result<(), Failure> {
             print_json(serde_json::to_string_pretty(
                 &Resolver::new(&index).licences(),
             ))
+        }
+        Command::Audit { input } => {
+            let index = load(&input)?;
+            print_json(serde_json::to_string_pretty(&Resolver::new(&index).audit()))
         }
         Command::Diff { before, after } => {
             let (old, new) = (load(&before)?, load(&after)?);

@@ -120,6 +120,9 @@ pub use entitlements::{Entitlements, FeatureRef, Query};
 pub use error::{Invalid, LookupError, Path, Problem, ValidationErrors};
 pub use index::{EntityRef, TenantIndex, UserIx};
 pub use recording::{Decision, RecordDecision, RecordingRights};
-pub use resolve::{FeatureSeats, LicenceReport, ResolvedDevices, ResolvedTenant, Resolver, Trace};
+pub use resolve::{
+    Audit, FeatureSeats, Finding, FindingKind, LicenceReport, ResolvedDevices, ResolvedTenant,
+    Resolver, Trace,
+};
 pub use validate::{validate, validate_against};
 pub use value::{Access, ChoiceValue, Kind, ListValue, RawValue, UnknownName, Value, ValueError};

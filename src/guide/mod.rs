@@ -70,6 +70,8 @@ pub mod devices {}
 pub mod dialing {}
 #[doc = include_str!("delegation.md")]
 pub mod delegation {}
+#[doc = include_str!("audit.md")]
+pub mod audit {}
 
 #[cfg(test)]
 mod tests {

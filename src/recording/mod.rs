@@ -24,7 +24,7 @@ pub use log::RecordingLog;
 mod log;
 
 /// The features decisions read, by key: any catalog that defines them gets the same rules.
-mod key {
+pub(crate) mod key {
     pub const REPLAY: &str = "recordings_replay";
     pub const GROUPS: &str = "recordings_replay_groups";
     pub const OTHERS: &str = "recordings_replay_others";

@@ -45,6 +45,7 @@
 //! );
 //! ```
 
+mod audit;
 mod lists;
 mod seats;
 mod trace;
@@ -63,6 +64,7 @@ use crate::index::{
 use crate::value::{Kind, ListValue, join_levels, meet_levels};
 use lists::Combos;
 
+pub use audit::{Audit, Finding, FindingKind};
 pub use seats::{FeatureSeats, LicenceReport};
 pub use trace::{Effect, Layer, Origin, Step, Trace, Via};
 
@@ -1050,6 +1052,7 @@ impl<'i> Resolver<'i> {
                 }
             }
         }
+        o.templates_applied(levels, touched);
 
         // 4. Overrides.
         for &(f, override_level) in self.index.override_levels(user) {
@@ -1110,6 +1113,7 @@ impl<'i> Resolver<'i> {
 
         // 6. Self-preferences: only lower, only adjustable and unlocked, only behind the gate.
         let gate_on = !*gate_refused && self.gate_on(levels, combos, forced_off);
+        o.ceilings_applied(levels, gate_on, combos);
         for &(f, preference) in self.index.preference_levels(user) {
             let (Some(p), Some(level)) = (self.features.get(f), levels.get_mut(f)) else {
                 continue;
@@ -1199,6 +1203,11 @@ fn cap(p: &Prepared, level: i64, combos: &mut Combos<'_>) -> i64 {
         (true, Some(policy)) => policy,
         _ => level,
     };
+    plan_cap(p, level, combos)
+}
+
+/// The plan's part of layer 5 alone: what the plan leaves of `level`.
+fn plan_cap(p: &Prepared, level: i64, combos: &mut Combos<'_>) -> i64 {
     match p.ceiling {
         Ceiling::Open => level,
         Ceiling::Off => p.off,
@@ -1229,6 +1238,11 @@ trait Observer {
     fn templates_done(&mut self, rule: MergeRule, level: i64, winner: u32);
     /// Whether the ceiling moved the value the template or override layer left.
     fn ceiling_changed(&self, after: i64) -> bool;
+    /// Layers 1–3 are done: `levels` holds every feature's value so far (the templates'
+    /// merge for the features in `touched`, the capped base for the others).
+    fn templates_applied(&mut self, _levels: &[i64], _touched: &[usize]) {}
+    /// Layer 5 is done (seats aside); `gate_on` is the user's self-service gate for layer 6.
+    fn ceilings_applied(&mut self, _levels: &[i64], _gate_on: bool, _combos: &mut Combos<'_>) {}
 }
 
 /// Records nothing.
