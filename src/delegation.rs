@@ -108,11 +108,17 @@ impl fmt::Display for Why<'_> {
             GrantReason::Escalation { own } => {
                 write!(f, "{feature} {value} is above {admin}'s own {own}")
             }
-            GrantReason::Allowed { through, own } => write!(
-                f,
-                "{admin} administers {} of {target}, and {feature} {value} is within {admin}'s own {own} and the plan",
-                Shown(through)
-            ),
+            GrantReason::Allowed { through, own } => {
+                if through == "tenant" {
+                    write!(f, "{admin} administers the tenant")?;
+                } else {
+                    write!(f, "{admin} administers {} of {target}", Shown(through))?;
+                }
+                write!(
+                    f,
+                    ", and {feature} {value} is within {admin}'s own {own} and the plan"
+                )
+            }
         }
     }
 }
@@ -156,7 +162,7 @@ impl Resolver<'_> {
         let mut reach = None;
         for scope in scopes {
             match scope {
-                Scope::Tenant => return Some("the tenant".to_owned()),
+                Scope::Tenant => return Some("tenant".to_owned()),
                 Scope::Units { departments, roles } => {
                     let found = target
                         .departments()

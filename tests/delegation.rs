@@ -54,7 +54,7 @@ fn each_rule_decides_with_its_reason() {
     );
     assert_eq!(
         why("ada", "carol", "max_channels", json!(6)),
-        "allowed: ada administers the tenant of carol, and max_channels 6 is within ada's own 6 and the plan"
+        "allowed: ada administers the tenant, and max_channels 6 is within ada's own 6 and the plan"
     );
     assert_eq!(
         why("sam", "carol", "calls", json!(true)),

@@ -417,6 +417,40 @@ fn licences_mode_prints_the_licence_counter() {
     );
 }
 
+/// `--audit`: every finding as `{"path", "kind", "message"}`, in that key order; a tenant
+/// without findings prints an empty list; `--audit` does not combine with `--user`.
+#[test]
+fn audit_mode_prints_every_finding() {
+    let output = run(&["--audit", DEMO], None);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    let json: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        json["findings"][1],
+        serde_json::json!({
+            "path": "users[bob].overrides.access_codes",
+            "kind": "shadowed_entry",
+            "message": "sets true, but the tenant policy locks access_codes at false"
+        })
+    );
+    assert!(position(&text, "\"path\"") < position(&text, "\"kind\""));
+    assert!(position(&text, "\"kind\"") < position(&text, "\"message\""));
+
+    let clean = TempFile::new(
+        r#"{"version": 1, "tenant": "t", "plan": {"id": "p", "features": "all"},
+            "users": [{"id": "alice", "overrides": {"calls": true}}]}"#,
+    );
+    let output = run(&[clean.path(), "--audit"], None);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let json: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json, serde_json::json!({"findings": []}));
+
+    let both = run(&["--audit", "--user", "alice", DEMO], None);
+    assert_eq!(both.status.code(), Some(2));
+    let twice = run(&["--audit", "--licences", DEMO], None);
+    assert_eq!(twice.status.code(), Some(2));
+}
+
 /// `--diff BEFORE AFTER`: every changed value, users then devices; the same document twice
 /// changes nothing; one document is a usage error.
 #[test]
