@@ -217,6 +217,11 @@ fn exercise(text: &str, mutated: Option<&str>) -> Result<(), TestCaseError> {
                     prop_assert_eq!(Ok(trace.value.clone()), resolved.get(id));
                 }
             }
+            // The audit of any valid tenant: one line per finding, each with a path.
+            for finding in &resolver.audit() {
+                prop_assert!(!finding.path.as_str().is_empty(), "no path: {}", finding);
+                prop_assert!(!finding.to_string().contains('\n'), "one line: {}", finding);
+            }
         }
     }
     Ok(())

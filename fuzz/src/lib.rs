@@ -219,6 +219,11 @@ fn exercise_devices(index: &TenantIndex, resolver: &Resolver<'_>) {
         assert!(seats.granted <= seats.bought as usize && seats.granted <= seats.wanted);
     }
     let _ = serde_json::to_string(&report).expect("the report serialises");
+    let audit = resolver.audit();
+    for finding in &audit {
+        assert!(!finding.message.contains('\n'), "one line per finding: {finding:?}");
+    }
+    let _ = serde_json::to_string(&audit).expect("the audit serialises");
     assert!(Diff::between(resolver, resolver).is_empty());
     let _ = index.device_list().search("1").rows().count();
 }

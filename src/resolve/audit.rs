@@ -242,12 +242,51 @@ impl UserPass<'_, '_> {
     fn path(&self, field: &str, f: usize) -> Path {
         let users = &self.resolver.index.users;
         let id = users.get(self.user).map_or("", |u| u.id.as_str());
-        Path::root()
-            .field("users")
-            .at(Shown(id))
-            .field(field)
-            .field(self.resolver.key(f))
+        at::user(id, field).field(self.resolver.key(f))
     }
+}
+
+/// Where the audit points: the entries of a tenant document.
+mod at {
+    use crate::error::{Path, Shown};
+
+    /// `policy.chat`
+    pub(super) fn policy(key: &str) -> Path {
+        Path::root().field("policy").field(key)
+    }
+
+    /// `templates[sales].values.chat`
+    pub(super) fn template(id: &str, key: &str) -> Path {
+        Path::root()
+            .field("templates")
+            .at(Shown(id))
+            .field("values")
+            .field(key)
+    }
+
+    /// `users[alice].overrides` (or `preferences`, …)
+    pub(super) fn user(id: &str, field: &str) -> Path {
+        Path::root().field("users").at(Shown(id)).field(field)
+    }
+}
+
+/// Every template entry where it is written (not where a child inherits it): template, feature,
+/// setting, in template then feature order.
+fn written_entries(
+    index: &crate::index::TenantIndex,
+) -> impl Iterator<Item = (&crate::index::CompiledTemplate, FeatureId, &Setting)> {
+    index
+        .templates
+        .iter()
+        .enumerate()
+        .flat_map(|(t, template)| {
+            template
+                .values
+                .iter()
+                .zip(&template.origins)
+                .filter(move |(_, origin)| origin.index() == t)
+                .map(move |((id, setting), _)| (template, *id, setting))
+        })
 }
 
 /// The setting of feature `f` among a user's sorted entries.
@@ -499,7 +538,7 @@ impl Resolver<'_> {
             Some(p) if p.locked => {
                 let value = brief(&self.value_of(f, p.policy.unwrap_or(p.off), combos));
                 (
-                    Path::root().field("policy").field(self.key(f)),
+                    at::policy(self.key(f)),
                     format!("the tenant policy locks {} at {value}", Shown(self.key(f))),
                 )
             }
@@ -590,28 +629,19 @@ impl Resolver<'_> {
                 continue;
             };
             out.push(Finding::new(
-                Path::root().field("policy").field(index.catalog.key(id)),
+                at::policy(index.catalog.key(id)),
                 FindingKind::ShadowedEntry,
                 message,
             ));
         }
         // Templates: each entry where it is written, not where it is inherited.
-        for (t, template) in index.templates.iter().enumerate() {
-            for ((id, setting), origin) in template.values.iter().zip(&template.origins) {
-                if origin.index() != t {
-                    continue;
-                }
-                if let Some(clause) = self.shadow(id.index(), setting.level, combos) {
-                    out.push(Finding::new(
-                        Path::root()
-                            .field("templates")
-                            .at(Shown(template.id.as_str()))
-                            .field("values")
-                            .field(index.catalog.key(*id)),
-                        FindingKind::ShadowedEntry,
-                        format!("sets {}, but {clause}", brief(setting.value())),
-                    ));
-                }
+        for (template, id, setting) in written_entries(index) {
+            if let Some(clause) = self.shadow(id.index(), setting.level, combos) {
+                out.push(Finding::new(
+                    at::template(template.id.as_str(), index.catalog.key(id)),
+                    FindingKind::ShadowedEntry,
+                    format!("sets {}, but {clause}", brief(setting.value())),
+                ));
             }
         }
         // Overrides.
@@ -619,11 +649,7 @@ impl Resolver<'_> {
             for (id, setting) in &user.overrides {
                 if let Some(clause) = self.shadow(id.index(), setting.level, combos) {
                     out.push(Finding::new(
-                        Path::root()
-                            .field("users")
-                            .at(Shown(user.id.as_str()))
-                            .field("overrides")
-                            .field(index.catalog.key(*id)),
+                        at::user(user.id.as_str(), "overrides").field(index.catalog.key(*id)),
                         FindingKind::ShadowedEntry,
                         format!("sets {}, but {clause}", brief(setting.value())),
                     ));
@@ -723,7 +749,7 @@ impl Resolver<'_> {
                     .map(|trace| trace.to_string())
                     .unwrap_or_default();
                 out.push(Finding::new(
-                    Path::root().field("users").at(Shown(user.id.as_str())).field("preferences"),
+                    at::user(user.id.as_str(), "preferences"),
                     FindingKind::GateUnavailable,
                     format!("{count} preference{} ignored, since the self-service gate is off for this user: {why}", plural(count)),
                 ));
@@ -775,31 +801,19 @@ impl Resolver<'_> {
         for (id, _) in index.catalog.iter() {
             if let Some(slot) = index.policy(id) {
                 mark(id.index(), slot.setting.level, &|| {
-                    Path::root().field("policy").field(index.catalog.key(id))
+                    at::policy(index.catalog.key(id))
                 });
             }
         }
-        for (t, template) in index.templates.iter().enumerate() {
-            for ((id, setting), origin) in template.values.iter().zip(&template.origins) {
-                if origin.index() == t {
-                    mark(id.index(), setting.level, &|| {
-                        Path::root()
-                            .field("templates")
-                            .at(Shown(template.id.as_str()))
-                            .field("values")
-                            .field(index.catalog.key(*id))
-                    });
-                }
-            }
+        for (template, id, setting) in written_entries(index) {
+            mark(id.index(), setting.level, &|| {
+                at::template(template.id.as_str(), index.catalog.key(id))
+            });
         }
         for user in &index.users {
             for (id, setting) in &user.overrides {
                 mark(id.index(), setting.level, &|| {
-                    Path::root()
-                        .field("users")
-                        .at(Shown(user.id.as_str()))
-                        .field("overrides")
-                        .field(index.catalog.key(*id))
+                    at::user(user.id.as_str(), "overrides").field(index.catalog.key(*id))
                 });
             }
         }
@@ -912,38 +926,21 @@ impl Resolver<'_> {
         };
         let key = catalog.key(id);
         if let Some(slot) = index.policy(id) {
-            check(&|| Path::root().field("policy").field(key), slot.value());
+            check(&|| at::policy(key), slot.value());
         }
-        for (t, template) in index.templates.iter().enumerate() {
-            let at = template.values.binary_search_by_key(&id, |(f, _)| *f).ok();
-            let own = at.filter(|&i| template.origins.get(i).is_some_and(|o| o.index() == t));
-            if let Some((_, setting)) = own.and_then(|i| template.values.get(i)) {
-                let path = || {
-                    Path::root()
-                        .field("templates")
-                        .at(Shown(template.id.as_str()))
-                        .field("values")
-                        .field(key)
-                };
-                check(&path, setting.value());
-            }
+        for (template, _, setting) in written_entries(index).filter(|&(_, f, _)| f == id) {
+            check(&|| at::template(template.id.as_str(), key), setting.value());
         }
         for user in &index.users {
-            for field in ["overrides", "preferences"] {
-                let entries = if field == "overrides" {
-                    &user.overrides
-                } else {
-                    &user.preferences
-                };
+            for (field, entries) in [
+                ("overrides", &user.overrides),
+                ("preferences", &user.preferences),
+            ] {
                 if let Some(setting) = setting_of(entries, id.index()) {
-                    let path = || {
-                        Path::root()
-                            .field("users")
-                            .at(Shown(user.id.as_str()))
-                            .field(field)
-                            .field(key)
-                    };
-                    check(&path, setting.value());
+                    check(
+                        &|| at::user(user.id.as_str(), field).field(key),
+                        setting.value(),
+                    );
                 }
             }
         }
