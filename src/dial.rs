@@ -110,12 +110,6 @@ impl<'a> Dialled<'a> {
             _ => None,
         }
     }
-
-    fn digits(self) -> &'a str {
-        match self {
-            Dialled::National(d) | Dialled::International(d) => d,
-        }
-    }
 }
 
 /// What a dial-plan prefix classifies a number as.
@@ -386,18 +380,25 @@ impl<'i> DialRights<'i> {
         let dialled =
             Dialled::parse(number).ok_or_else(|| DialError::Malformed(number.to_owned()))?;
         let decide = |allowed, reason| Ok(DialDecision { allowed, reason });
-        if self
-            .index
-            .emergency_numbers()
-            .binary_search_by(|e| e.as_str().cmp(dialled.digits()))
-            .is_ok()
-        {
+        let home = self.index.home_country_code().unwrap_or("");
+        // An emergency number as dialled (`112`) or with the home country code (`+48112`); a
+        // `+112` is an international number like any other.
+        let short = match dialled {
+            Dialled::National(digits) => Some(digits),
+            Dialled::International(digits) if !home.is_empty() => digits.strip_prefix(home),
+            Dialled::International(_) => None,
+        };
+        if short.is_some_and(|short| {
+            self.index
+                .emergency_numbers()
+                .binary_search_by(|e| e.as_str().cmp(short))
+                .is_ok()
+        }) {
             return decide(true, DialReason::Emergency);
         }
         if !self.calls {
             return decide(false, DialReason::CallsOff);
         }
-        let home = self.index.home_country_code().unwrap_or("");
         let class = self
             .index
             .dial_plan

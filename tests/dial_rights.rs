@@ -190,7 +190,8 @@ fn arb_number() -> impl Strategy<Value = String> {
     (
         prop::sample::select(
             &[
-                "", "+", "+48", "+49", "+44", "+1", "+420", "+88", "+289", "0700", "80",
+                "", "+", "+48", "+49", "+44", "+1", "+420", "+88", "+289", "0700", "80", "+4811",
+                "+11", "99",
             ][..],
         ),
         tails,
@@ -226,11 +227,37 @@ proptest! {
             prop_assert!(da.dial(&number).is_err() && db.dial(&number).is_err());
             return Ok(());
         };
-        if ["112", "997"].contains(&number.as_str()) {
+        if ["112", "997", "+48112", "+48997"].contains(&number.as_str()) {
             prop_assert!(x.allowed && y.allowed);
         } else if !calls {
             prop_assert!(!x.allowed, "{number}: {x}");
         }
         prop_assert!(!x.allowed || y.allowed, "{number}: {x} then {y}");
+    }
+}
+
+/// An emergency number counts as dialled or with the home country code; written with a bare
+/// `+` it is an international number (`+112` is a `+1` number) and needs `calls`.
+#[test]
+fn emergency_numbers_national_or_with_the_home_code() {
+    let index = validate(&tenant(
+        json!([{"id": "ola", "overrides": {"calls": false}}]),
+    ))
+    .unwrap();
+    let resolver = Resolver::new(&index);
+    let ola = resolver.dial_rights("ola").unwrap();
+    for number in ["112", "+48112", "997", "+48997"] {
+        assert_eq!(
+            ola.dial(number).unwrap().to_string(),
+            "allowed: an emergency number is always allowed",
+            "{number}"
+        );
+    }
+    for number in ["+112", "+997", "+49112", "0112"] {
+        assert_eq!(
+            ola.dial(number).unwrap().to_string(),
+            "refused: calls is off",
+            "{number}"
+        );
     }
 }

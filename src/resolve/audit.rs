@@ -8,7 +8,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::lists::Combos;
-use super::{Ceiling, Need, Observer, Origin, Resolver, Scratch, cap, meet, plan_cap};
+use super::{Ceiling, Need, Observer, Origin, Resolver, Scratch, Silent, cap, meet, plan_cap};
 use crate::catalog::FeatureId;
 use crate::entitlements::{ListPool, decode};
 use crate::error::{Path, SHOWN_NAMES, Shown, shown_names};
@@ -30,12 +30,13 @@ pub enum FindingKind {
     /// A preference above the value it would lower: a preference can only lower.
     PreferenceRaises,
     /// An admin override equal to what the templates (or, without them, the tenant policy or
-    /// the catalog default) already give the user.
+    /// the catalog default) already give the user, or to the tenant's lock.
     RedundantOverride,
     /// A tenant policy, template or override entry that the plan or a lock always overrides,
     /// or a lock that an unmet requirement always turns off.
     ShadowedEntry,
-    /// Some entry sets the feature on, yet no user ends up with it.
+    /// Some entry sets the feature on, yet no user ends up with it (users lowering it for
+    /// themselves aside).
     UnreachableFeature,
     /// More users want a seat-licensed feature than the plan bought seats of.
     SeatsShort,
@@ -97,8 +98,8 @@ impl fmt::Display for Finding {
     }
 }
 
-/// Every finding of one tenant, grouped by kind (in [`FindingKind::ALL`] order), each kind in
-/// document order: policy, templates, then users in id order. Serialises as
+/// Every finding of one tenant, grouped by kind (in [`FindingKind::ALL`] order), each kind in a
+/// fixed order: policy entries in catalog order, then templates and users, each in id order. Serialises as
 /// `{"findings": [{"path", "kind", "message"}, …]}`.
 ///
 /// ```
@@ -145,7 +146,7 @@ impl Audit {
         &self.findings
     }
 
-    /// The findings of one kind, in document order.
+    /// The findings of one kind, in the audit's order.
     pub fn of_kind(&self, kind: FindingKind) -> impl Iterator<Item = &Finding> + '_ {
         self.findings.iter().filter(move |f| f.kind == kind)
     }
@@ -329,8 +330,24 @@ impl Observer for UserPass<'_, '_> {
         let mut found = Vec::new();
         for &(f, level) in r.index.override_levels(&ranges) {
             let Some(p) = r.features.get(f) else { continue };
+            // An override turning a seat-licensed feature on is first in line for a seat.
+            let counted =
+                FeatureId::from_index(f).is_some_and(|id| r.index.plan.seats(id).is_some());
+            if counted && level != p.off {
+                continue;
+            }
+            let value =
+                setting_of(&entry.overrides, f).map_or_else(String::new, |s| brief(&s.value));
             if p.locked {
-                continue; // a shadowed entry, reported as such
+                // Equal to the lock (as the plan leaves it): it changes nothing. Otherwise the
+                // lock replaces it: a shadowed entry, reported as such.
+                if level == p.base {
+                    found.push((
+                        f,
+                        format!("sets {value}, which the tenant policy locks already"),
+                    ));
+                }
+                continue;
             }
             let templates = touched.contains(&f);
             let below = if templates {
@@ -341,8 +358,6 @@ impl Observer for UserPass<'_, '_> {
             if below != Some(level) {
                 continue;
             }
-            let value =
-                setting_of(&entry.overrides, f).map_or_else(String::new, |s| brief(&s.value));
             let source = if templates {
                 "the user's templates give"
             } else if p.policy.is_some() {
@@ -461,7 +476,7 @@ impl Resolver<'_> {
         self.audit_users(&reach, &mut combos, &mut findings);
         self.audit_seats(&mut findings);
         self.audit_replay_numbers(&mut findings);
-        // Stable: each kind keeps document order.
+        // Stable: each kind keeps the order it was found in.
         findings.sort_by_key(|f| f.kind);
         Audit { findings }
     }
@@ -532,10 +547,15 @@ impl Resolver<'_> {
     }
 
     /// What bounds feature `f` tenant-wide, as a path and a clause naming the feature: the
-    /// lock if any, else the plan (`plan "basic" does not include chat`).
-    fn bound(&self, f: usize, combos: &Combos<'_>) -> (Path, String) {
+    /// lock, unless the plan cuts the locked value down (the plan wins over a lock); else the
+    /// plan (`plan "basic" does not include chat`).
+    fn bound(&self, f: usize, combos: &mut Combos<'_>) -> (Path, String) {
         match self.features.get(f) {
-            Some(p) if p.locked => {
+            Some(p)
+                if p.locked
+                    && p.policy
+                        .is_some_and(|lock| plan_cap(p, lock, combos) == lock) =>
+            {
                 let value = brief(&self.value_of(f, p.policy.unwrap_or(p.off), combos));
                 (
                     at::policy(self.key(f)),
@@ -555,7 +575,7 @@ impl Resolver<'_> {
     /// Why no user can have `f` on: `it requires tag_calls, and plan "basic" does not include
     /// tag_calls`. Follows at most [`SHOWN_NAMES`] requirements (the graph is acyclic, but a
     /// catalog may chain many).
-    fn never_on(&self, reach: &Reach, f: usize, combos: &Combos<'_>) -> (Path, String) {
+    fn never_on(&self, reach: &Reach, f: usize, combos: &mut Combos<'_>) -> (Path, String) {
         let mut chain: Vec<String> = Vec::new();
         let mut at = f;
         for _ in 0..SHOWN_NAMES {
@@ -589,10 +609,8 @@ impl Resolver<'_> {
     /// How the plan or a lock always changes an entry setting `f` to `level`, if it does.
     fn shadow(&self, f: usize, level: i64, combos: &mut Combos<'_>) -> Option<String> {
         let p = self.features.get(f)?;
-        if p.locked {
-            return (p.policy? != level).then(|| self.bound(f, combos).1);
-        }
-        (plan_cap(p, level, combos) != level).then(|| self.bound(f, combos).1)
+        // What the entry's value becomes under the lock and the plan, whatever else the user has.
+        (cap(p, level, combos) != level).then(|| self.bound(f, combos).1)
     }
 
     /// Shadowed entries (policy, templates, overrides) and features some entry sets on that
@@ -715,14 +733,25 @@ impl Resolver<'_> {
                     gate_users.push((u, pass.ignored));
                 }
             }
-            if !unseen.is_empty() {
-                unseen.retain(|&f| match (self.features.get(f), scratch.levels.get(f)) {
-                    (Some(p), Some(&level)) => level == p.off,
-                    _ => true,
-                });
-            }
+            self.keep_off(&mut unseen, &scratch);
         }
         out.append(&mut pass.findings);
+        // Preferences are the users' own choice, not a setting that fails: a feature that
+        // every user who gets it switched off for themselves is reachable. Those users again,
+        // with their preferences left out (as a closed gate leaves them out).
+        for (u, ranges) in index.ranges.iter().enumerate() {
+            if unseen.is_empty() {
+                break;
+            }
+            if index.preference_levels(ranges).is_empty() {
+                continue;
+            }
+            scratch.gate_refused = true;
+            self.run(ranges, combos, &mut scratch, &mut Silent);
+            scratch.gate_refused = false;
+            self.seat_ceiling(UserIx(handle(u)), combos, &mut scratch, &mut Silent);
+            self.keep_off(&mut unseen, &scratch);
+        }
 
         // The gate: once for the tenant when nobody can have it, else per user.
         if let Some(gate) = self.gate {
@@ -777,12 +806,27 @@ impl Resolver<'_> {
             out.push(Finding::new(
                 path,
                 FindingKind::UnreachableFeature,
-                format!(
-                    "sets {} on, yet no user ends up with it{why}",
-                    Shown(self.key(f))
-                ),
+                format!("{}, yet no user ends up with it{why}", self.turns_on(f)),
             ));
         }
+    }
+
+    /// What an entry setting `f` to anything but off does: `sets chat on`, or, for a
+    /// restriction (on means it applies), `turns the restriction tags_required on`.
+    fn turns_on(&self, f: usize) -> String {
+        let key = Shown(self.key(f));
+        match self.kind_of(f) {
+            Some(Kind::Restriction) => format!("turns the restriction {key} on"),
+            _ => format!("sets {key} on"),
+        }
+    }
+
+    /// Keeps in `features` those the user just resolved in `scratch` has off.
+    fn keep_off(&self, features: &mut Vec<usize>, scratch: &Scratch) {
+        features.retain(|&f| match (self.features.get(f), scratch.levels.get(f)) {
+            (Some(p), Some(&level)) => level == p.off,
+            _ => true,
+        });
     }
 
     /// The features some policy, template or override entry sets to anything but off, each
