@@ -68,6 +68,43 @@ fn resolve(c: &mut Criterion) {
     });
     group.finish();
 
+    // Finding users by id, and resolving a user named by id, cycling through every user in a
+    // shuffled order: each lookup and each resolution starts cold, as a server's would.
+    let mut ids: Vec<String> = index.users().iter().map(|u| u.id().to_string()).collect();
+    let mut rng = workload::Rng::new(7);
+    for i in (1..ids.len()).rev() {
+        ids.swap(i, rng.below(i + 1));
+    }
+    let sorted: Vec<&str> = {
+        let mut s: Vec<&str> = index.users().iter().map(|u| u.id().as_str()).collect();
+        s.sort_unstable();
+        s
+    };
+    let mut group = c.benchmark_group("lookup");
+    let mut next = 0usize;
+    group.bench_function("user_ix_100k", |b| {
+        b.iter(|| {
+            next = (next + 1) % ids.len();
+            index.user_ix(black_box(&ids[next]))
+        })
+    });
+    // The same lookup as a binary search over the sorted ids: how users were found before.
+    group.bench_function("binary_search_100k", |b| {
+        b.iter(|| {
+            next = (next + 1) % ids.len();
+            sorted.binary_search(&black_box(ids[next].as_str())).ok()
+        })
+    });
+    group.finish();
+    let mut group = c.benchmark_group("resolve");
+    group.bench_function("user_by_id_cold", |b| {
+        b.iter(|| {
+            next = (next + 1) % ids.len();
+            resolver.user(black_box(ids[next].as_str()))
+        })
+    });
+    group.finish();
+
     let mut group = c.benchmark_group("explain");
     group.bench_function("one_feature", |b| {
         b.iter(|| resolver.explain(black_box(users[3]), black_box(channels)))

@@ -145,6 +145,105 @@ impl<V> HashedIds<V> {
     }
 }
 
+/// The positions of the ids of one slice, looked up by FNV-1a hash. Buckets by the hash's top
+/// bits, about one id per bucket; within a bucket, bisection by the hash's low 32 bits, so a
+/// crafted document that fills one bucket makes a lookup O(log n), not a scan. The ids are
+/// copied once, in slot order, so that a lookup reads three small arrays close together and
+/// never the entities themselves: 12 bytes per id, its bytes, and 4 bytes per bucket.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Positions {
+    /// Where each bucket's slots start, and one more entry: the number of slots.
+    starts: Vec<u32>,
+    /// How many top bits of a hash choose its bucket.
+    bits: u32,
+    /// Per id, sorted by bucket then by the hash's low bits: those bits, the id's position,
+    /// and where its bytes start in `text` (they end where the next slot's start).
+    slots: Vec<Slot32>,
+    /// Every id's bytes, in slot order.
+    text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Slot32 {
+    low: u32,
+    position: u32,
+    at: u32,
+}
+
+impl Positions {
+    /// The positions of `ids`, in order. O(n log n). Callers keep fewer than `u32::MAX` ids
+    /// and bytes of ids (validation's limits); anything past that is left out.
+    pub(crate) fn new<'a>(ids: impl Iterator<Item = &'a str>) -> Positions {
+        let mut keyed: Vec<(u64, u32, &str)> = ids
+            .enumerate()
+            .filter_map(|(i, id)| Some((fnv1a64(id.as_bytes()), u32::try_from(i).ok()?, id)))
+            .collect();
+        let bits = usize::BITS
+            .saturating_sub(keyed.len().leading_zeros())
+            .min(32);
+        keyed.sort_unstable_by_key(|&(hash, i, _)| (bucket(hash, bits), low(hash), i));
+        let buckets = 1usize << bits;
+        let mut starts = vec![0u32; buckets.saturating_add(1)];
+        let mut slots = Vec::with_capacity(keyed.len());
+        let mut text = String::new();
+        for (hash, position, id) in keyed {
+            let Ok(at) = u32::try_from(text.len()) else {
+                break;
+            };
+            if let Some(count) = starts.get_mut(bucket(hash, bits).saturating_add(1)) {
+                *count = count.saturating_add(1);
+            }
+            slots.push(Slot32 {
+                low: low(hash),
+                position,
+                at,
+            });
+            text.push_str(id);
+        }
+        let mut total = 0u32;
+        for start in &mut starts {
+            total = total.saturating_add(*start);
+            *start = total;
+        }
+        Positions {
+            starts,
+            bits,
+            slots,
+            text,
+        }
+    }
+
+    /// The position of `id`. O(1) typically.
+    #[inline]
+    pub(crate) fn find(&self, id: &str) -> Option<usize> {
+        let hash = fnv1a64(id.as_bytes());
+        let b = bucket(hash, self.bits);
+        let (lo, hi) = (*self.starts.get(b)?, *self.starts.get(b.saturating_add(1))?);
+        let (lo, hi) = (lo as usize, hi as usize);
+        let slots = self.slots.get(lo..hi)?;
+        let key = low(hash);
+        let first = slots.partition_point(|s| s.low < key);
+        let mut at = lo.saturating_add(first);
+        for slot in slots.get(first..)?.iter().take_while(|s| s.low == key) {
+            at = at.saturating_add(1);
+            let end = self
+                .slots
+                .get(at)
+                .map_or(self.text.len(), |next| next.at as usize);
+            if self.text.get(slot.at as usize..end) == Some(id) {
+                return Some(slot.position as usize);
+            }
+        }
+        None
+    }
+}
+
+/// The low 32 bits of a hash.
+#[inline]
+fn low(hash: u64) -> u32 {
+    (hash & u64::from(u32::MAX)) as u32
+}
+
 /// The bucket of a hash: its top `bits` bits.
 #[inline]
 fn bucket(hash: u64, bits: u32) -> usize {
@@ -177,6 +276,27 @@ mod tests {
         assert_eq!(of("a"), 0xaf63_dc4c_8601_ec8c);
         assert_eq!(fnv1a64(b"foobar"), 0x85944171f73967e8);
         assert_eq!(fnv1a64(b"a"), of("a"));
+    }
+
+    #[test]
+    fn positions_find_every_id_and_nothing_else() {
+        let ids: Vec<String> = (0..1000).map(|i| format!("u{i:04}")).collect();
+        let positions = Positions::new(ids.iter().map(String::as_str));
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(positions.find(id), Some(i));
+        }
+        assert_eq!(positions.find("u1000"), None);
+        assert_eq!(positions.find("u000"), None);
+        assert_eq!(positions.find(""), None);
+        let none: [&str; 0] = [];
+        assert_eq!(Positions::new(none.into_iter()).find("x"), None);
+        assert_eq!(Positions::default().find("u0001"), None);
+        // Ids that are prefixes of each other, and the empty id, are told apart.
+        let nested = Positions::new(["", "a", "ab", "abc"].into_iter());
+        assert_eq!(
+            ["", "a", "ab", "abc", "abcd"].map(|id| nested.find(id)),
+            [Some(0), Some(1), Some(2), Some(3), None]
+        );
     }
 
     #[test]

@@ -514,6 +514,8 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
         roles: role_entries,
         groups: group_entries,
         endpoints,
+        user_positions: crate::fnv::Positions::new(user_entries.iter().map(|u| u.id.as_str())),
+        device_positions: crate::fnv::Positions::new(device_entries.iter().map(|d| d.id.as_str())),
         users: user_entries,
         sources,
         ranges,
