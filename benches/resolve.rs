@@ -34,6 +34,13 @@ fn resolve(c: &mut Criterion) {
     group.bench_function("whole_tenant_100k_users", |b| {
         b.iter(|| resolver.tenant().len())
     });
+    // Every department's template with its own lists: users in several departments merge them.
+    let listed = validate(&workload::tenant(workload::Shape::WITH_LISTS, 2026))
+        .expect("the workload with lists is valid");
+    let listed_resolver = Resolver::new(&listed);
+    group.bench_function("whole_tenant_with_lists", |b| {
+        b.iter(|| listed_resolver.tenant().len())
+    });
     group.finish();
 
     // Checks are measured as callers write them. A typed key answers a plain value; a checked

@@ -209,41 +209,32 @@ impl std::ops::DerefMut for Words {
     }
 }
 
-/// The lists a resolution refers to by handle: the index's table, then the lists the
-/// resolution had to build (a union or intersection no source held).
+/// The lists a resolution refers to by handle: the resolver's, then the lists the resolution
+/// had to build (a union or intersection no source held), turned into values when read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ListPool {
     shared: Arc<[ListValue]>,
-    own: Arc<[ListValue]>,
+    own: Arc<crate::resolve::OwnLists>,
 }
 
 impl ListPool {
-    pub(crate) fn new(shared: Arc<[ListValue]>, own: Arc<[ListValue]>) -> ListPool {
+    pub(crate) fn new(shared: Arc<[ListValue]>, own: Arc<crate::resolve::OwnLists>) -> ListPool {
         ListPool { shared, own }
     }
 
     /// A pool with no lists, for decoding scalar levels.
     pub(crate) fn empty() -> ListPool {
-        ListPool::new(Arc::from(Vec::new()), Arc::from(Vec::new()))
+        ListPool::new(Arc::from(Vec::new()), Arc::default())
     }
 
     /// The list with this handle.
     #[inline]
     pub(crate) fn get(&self, handle: i64) -> Option<&ListValue> {
-        pooled(&self.shared, &self.own, handle)
-    }
-}
-
-/// The list with this handle in a table of `shared` lists followed by `own` ones.
-pub(crate) fn pooled<'a>(
-    shared: &'a [ListValue],
-    own: &'a [ListValue],
-    handle: i64,
-) -> Option<&'a ListValue> {
-    let h = usize::try_from(handle).ok()?;
-    match h.checked_sub(shared.len()) {
-        None => shared.get(h),
-        Some(own_index) => own.get(own_index),
+        let h = usize::try_from(handle).ok()?;
+        match h.checked_sub(self.shared.len()) {
+            None => self.shared.get(h),
+            Some(own) => self.own.get(own),
+        }
     }
 }
 

@@ -218,11 +218,6 @@ impl ListTable {
         i64::from(h)
     }
 
-    /// The handle of `list`, if it is in the table. O(size of the list) plus O(log n).
-    pub(crate) fn find(&self, list: &ListValue) -> Option<i64> {
-        self.find_hashed(list, list_hash(list))
-    }
-
     fn find_hashed(&self, list: &ListValue, hash: u64) -> Option<i64> {
         self.by_hash
             .get(&hash)?

@@ -25,6 +25,9 @@ pub struct Shape {
     pub roles: usize,
     pub devices_per_user: usize,
     pub groups: usize,
+    /// Whether each department's template carries its own 5-entry lists (replay numbers,
+    /// country codes, caller-ID numbers), so that users in several departments merge lists.
+    pub lists: bool,
 }
 
 impl Shape {
@@ -35,7 +38,48 @@ impl Shape {
         roles: 20,
         devices_per_user: 2,
         groups: 20,
+        lists: false,
     };
+
+    /// The reference workload with list values in every department's template.
+    pub const WITH_LISTS: Shape = Shape {
+        lists: true,
+        ..Shape::REFERENCE
+    };
+
+    /// The reference workload ten times over: 1 000 000 users, 2 000 departments, 200 roles.
+    pub const MILLION: Shape = Shape {
+        users: 1_000_000,
+        departments: 2_000,
+        roles: 200,
+        ..Shape::REFERENCE
+    };
+}
+
+/// How many tenant numbers a tenant with lists has: caller-ID lists choose among them.
+pub const NUMBERS: usize = 50;
+
+/// A tenant number.
+pub fn number(n: usize) -> String {
+    format!("+4822123{n:04}")
+}
+
+/// Country codes department lists draw from.
+const COUNTRY_CODES: &[&str] = &[
+    "1", "7", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46", "47",
+    "48", "49", "351", "352", "353", "354", "358", "359", "370", "371", "372", "380", "420", "421",
+];
+
+/// Five distinct entries drawn by `draw`.
+fn five(rng: &mut Rng, mut draw: impl FnMut(&mut Rng) -> String) -> RawValue {
+    let mut entries: Vec<String> = Vec::new();
+    while entries.len() < 5 {
+        let entry = draw(rng);
+        if !entries.contains(&entry) {
+            entries.push(entry);
+        }
+    }
+    RawValue::List(entries)
 }
 
 /// The instant extensions that change hands do so, and the call log's time range.
@@ -215,6 +259,26 @@ pub fn tenant(shape: Shape, seed: u64) -> Tenant {
         let mut template = Template::new(format!("dept-{d:03}"));
         template.parent = rng.chance(50).then(|| "base".into());
         template.values = values(&mut rng, &pool, n);
+        if shape.lists {
+            let users = shape.users;
+            let lists = [
+                (
+                    "recordings_replay_others",
+                    five(&mut rng, |r| extension(r.below(users))),
+                ),
+                (
+                    "allowed_country_codes",
+                    five(&mut rng, |r| (*r.pick(COUNTRY_CODES)).to_owned()),
+                ),
+                (
+                    "caller_id_numbers",
+                    five(&mut rng, |r| number(r.below(NUMBERS))),
+                ),
+            ];
+            for (key, list) in lists {
+                template.values.insert(key.into(), list);
+            }
+        }
         tenant.templates.push(template);
         tenant.departments.push(
             Department::new(format!("d{d:03}"))
@@ -315,6 +379,13 @@ pub fn tenant(shape: Shape, seed: u64) -> Tenant {
             );
         }
         tenant.users.push(user);
+    }
+    if shape.lists {
+        for n in 0..NUMBERS {
+            tenant
+                .numbers
+                .push(pbx_entitlements::model::Number::new(number(n)));
+        }
     }
     for g in 0..shape.groups {
         let mut group = Group::new(format!("g{:02}", g + 1)).with_number(format!("{}", 600 + g));

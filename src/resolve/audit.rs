@@ -493,9 +493,7 @@ impl Resolver<'_> {
             return Value::Toggle(false);
         };
         match feature.kind() {
-            Kind::List { .. } => {
-                Value::List(combos.get(level).cloned().unwrap_or_else(ListValue::empty))
-            }
+            Kind::List { .. } => Value::List(combos.value(level).unwrap_or_else(ListValue::empty)),
             kind => decode(kind, level, &ListPool::empty()),
         }
     }
@@ -507,7 +505,7 @@ impl Resolver<'_> {
         // The most any user can have of each feature (a list handle for lists).
         let mut most = vec![0; n];
         let mut block = vec![None; n];
-        let any = combos.intern(ListValue::Any);
+        let any = combos.intern(&ListValue::Any);
         for &id in self.index.catalog.requirement_order() {
             let f = id.index();
             let (Some(p), Some(feature)) = (self.features.get(f), self.index.catalog.get(id))

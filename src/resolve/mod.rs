@@ -58,11 +58,11 @@ use crate::catalog::{Condition, FeatureId, MergeRule};
 use crate::entitlements::{Entitlements, FeatureRef, Layout, ListPool, Words, decode};
 use crate::error::LookupError;
 use crate::index::{
-    DeviceEntry, DeviceIx, EMPTY_LIST, EntityRef, ListTable, TenantIndex, UnitIx, UserIx,
-    UserRanges, handle,
+    DeviceEntry, DeviceIx, EMPTY_LIST, EntityRef, TenantIndex, UnitIx, UserIx, UserRanges, handle,
 };
 use crate::value::{Kind, ListValue, join_levels, meet_levels};
-use lists::Combos;
+pub(crate) use lists::OwnLists;
+use lists::{Combos, SharedLists};
 
 pub use audit::{Audit, Finding, FindingKind};
 pub use seats::{FeatureSeats, LicenceReport};
@@ -128,8 +128,8 @@ impl std::ops::Deref for IndexRef<'_> {
 pub struct Resolver<'i> {
     index: IndexRef<'i>,
     layout: Arc<Layout>,
-    table: ListTable,
-    shared: Arc<[ListValue]>,
+    /// Every list the resolver starts from, as values and as atoms.
+    table: SharedLists,
     features: Vec<Prepared>,
     /// Each template's values as (feature, level), in template-id order.
     templates: Vec<Box<[(usize, i64)]>>,
@@ -143,7 +143,7 @@ pub struct Resolver<'i> {
     /// The packed base levels: the row of a user no template, override or preference names.
     base_words: Box<[u64]>,
     /// An empty list pool tail, shared by every result that built no list of its own.
-    no_lists: Arc<[ListValue]>,
+    no_lists: Arc<OwnLists>,
     /// Working memory for single-user resolution, taken only when free (`try_lock`).
     /// Every run fully resets what it reads, so results never depend on earlier runs.
     scratch: Mutex<Scratch>,
@@ -229,13 +229,29 @@ impl<'i> Resolver<'i> {
         let index: &TenantIndex = &owner;
         let catalog = &index.catalog;
         let plan = &index.plan;
-        let mut combos = Combos::new(&index.lists);
+        // Every list preparing may intern: the index's, catalog defaults and requirement levels.
+        let extra: Vec<&ListValue> = catalog
+            .iter()
+            .flat_map(|(_, f)| {
+                let default = match f.default() {
+                    crate::value::Value::List(l) => Some(l),
+                    _ => None,
+                };
+                let required = f.requires().iter().filter_map(|r| match &r.condition {
+                    Condition::AtLeast(crate::value::Value::List(l)) => Some(l),
+                    _ => None,
+                });
+                default.into_iter().chain(required)
+            })
+            .collect();
+        let seed = SharedLists::new(index.lists.values(), extra);
+        let mut combos = Combos::new(&seed);
         let mut features = Vec::with_capacity(catalog.len());
         for (id, feature) in catalog.iter() {
             let kind = feature.kind();
             let list = matches!(kind, Kind::List { .. });
             let level_of = |v: &crate::value::Value, combos: &mut Combos<'_>| match v {
-                crate::value::Value::List(l) => combos.intern(l.clone()),
+                crate::value::Value::List(l) => combos.intern(l),
                 other => other.level().unwrap_or_default(),
             };
             let default = index
@@ -278,8 +294,7 @@ impl<'i> Resolver<'i> {
             prepared.base = cap(&prepared, prepared.policy.unwrap_or(default), &mut combos);
             features.push(prepared);
         }
-        let table = combos.into_table();
-        let shared: Arc<[ListValue]> = Arc::from(table.values());
+        let table = combos.into_shared();
 
         let gate = catalog.self_service_gate().map(FeatureId::index);
         let mut in_closure = vec![false; features.len()];
@@ -334,12 +349,11 @@ impl<'i> Resolver<'i> {
             base_levels,
             base_words,
             table,
-            shared,
             features,
             templates,
             requirement_order,
             gate_closure,
-            no_lists: Arc::from(Vec::new()),
+            no_lists: Arc::default(),
             scratch: Mutex::new(Scratch::new(n)),
             seats: std::sync::OnceLock::new(),
             gate,
@@ -394,7 +408,7 @@ impl<'i> Resolver<'i> {
         self.pack(scratch, &mut words);
         Entitlements::new(
             Arc::clone(&self.layout),
-            combos.into_pool(&self.shared, &self.no_lists),
+            combos.into_pool(&self.no_lists),
             words,
         )
     }
@@ -553,7 +567,7 @@ impl<'i> Resolver<'i> {
         let mut recorder = trace::Recorder::new(&self.index, id.index());
         self.run_user(ix, ranges, &mut combos, &mut scratch, &mut recorder);
         let final_level = scratch.levels.get(id.index()).copied().unwrap_or_default();
-        let pool = combos.into_pool(&self.shared, &self.no_lists);
+        let pool = combos.into_pool(&self.no_lists);
         Ok(Trace {
             user: entry.id.clone(),
             feature: id,
@@ -606,7 +620,7 @@ impl<'i> Resolver<'i> {
         self.pack(&scratch, &mut words);
         Ok(Entitlements::new(
             Arc::clone(&self.layout),
-            combos.into_pool(&self.shared, &self.no_lists),
+            combos.into_pool(&self.no_lists),
             words,
         ))
     }
@@ -642,7 +656,7 @@ impl<'i> Resolver<'i> {
         );
         self.project(entry, &combos, &mut scratch, &mut recorder);
         let final_level = scratch.levels.get(id.index()).copied().unwrap_or_default();
-        let pool = combos.into_pool(&self.shared, &self.no_lists);
+        let pool = combos.into_pool(&self.no_lists);
         Ok(Trace {
             user: owner.id.clone(),
             feature: id,
@@ -903,7 +917,7 @@ impl<'i> Resolver<'i> {
             .iter()
             .filter_map(|&f| Some((f, acc.get(f)?.level)))
             .collect();
-        let pool = combos.into_pool(&self.shared, &self.no_lists);
+        let pool = combos.into_pool(&self.no_lists);
         Ok(levels
             .into_iter()
             .filter_map(|(f, level)| {
@@ -1444,7 +1458,7 @@ impl Resolver<'_> {
     fn table(&self, combos: Combos<'_>, width: usize, words: Vec<u64>) -> Table {
         Table {
             layout: Arc::clone(&self.layout),
-            lists: combos.into_pool(&self.shared, &self.no_lists),
+            lists: combos.into_pool(&self.no_lists),
             width,
             words,
         }
