@@ -45,8 +45,37 @@ fn atoms_hash(list: Atoms<'_>) -> u64 {
     }
 }
 
+/// A fixed hasher for integer keys (a hash already mixed, handles): one multiply per word.
+/// Tables keyed by it are looked up, never iterated, so no result depends on it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Mixer(u64);
+
+impl std::hash::Hasher for Mixer {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    fn write_i64(&mut self, n: i64) {
+        self.write_u64(n as u64);
+    }
+}
+
 /// A map keyed by a hash already mixed: looked up, never iterated, with a fixed hasher.
-type ByHash<V> = HashMap<u64, V, BuildHasherDefault<crate::fnv::Fnv1a>>;
+type ByHash<V> = HashMap<u64, V, BuildHasherDefault<Mixer>>;
 
 /// Lists stored as spans of one arena of atoms.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -171,16 +200,21 @@ impl SharedLists {
 pub(crate) struct OwnLists {
     words: Arc<[String]>,
     lists: Arena,
-    /// Each list's value, built on first read.
-    values: Vec<OnceLock<ListValue>>,
+    /// Each list's value, built on first read; the cells themselves are made on the first
+    /// read of any list, so a resolution nobody reads a built list of pays nothing for them.
+    values: OnceLock<Box<[OnceLock<ListValue>]>>,
 }
 
 impl OwnLists {
     /// The list at `i`.
     pub(crate) fn get(&self, i: usize) -> Option<&ListValue> {
-        let cell = self.values.get(i)?;
         let list = self.lists.get(i)?;
-        Some(cell.get_or_init(|| materialise(&self.words, list)))
+        let cells = self.values.get_or_init(|| {
+            std::iter::repeat_with(OnceLock::new)
+                .take(self.lists.spans.len())
+                .collect()
+        });
+        Some(cells.get(i)?.get_or_init(|| materialise(&self.words, list)))
     }
 }
 
@@ -211,7 +245,7 @@ pub(crate) struct Combos<'t> {
     own_handles: ByHash<i64>,
     collided: ByHash<Vec<i64>>,
     /// Combinations of two lists already made, by `(smaller, larger, join)`.
-    memo: HashMap<(i64, i64, bool), i64, BuildHasherDefault<crate::fnv::Fnv1a>>,
+    memo: HashMap<(i64, i64, bool), i64, BuildHasherDefault<Mixer>>,
     /// Working memory for one combination.
     scratch: Vec<u32>,
 }
@@ -422,11 +456,10 @@ impl<'t> Combos<'t> {
         let own = if self.own.spans.is_empty() {
             Arc::clone(none)
         } else {
-            let n = self.own.spans.len();
             Arc::new(OwnLists {
                 words: Arc::clone(&self.shared.words),
                 lists: self.own,
-                values: std::iter::repeat_with(OnceLock::new).take(n).collect(),
+                values: OnceLock::new(),
             })
         };
         ListPool::new(Arc::clone(&self.shared.values), own)
