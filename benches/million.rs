@@ -1,6 +1,7 @@
 //! Scale: the reference workload at 100 000 and at 1 000 000 users (ten times the departments
 //! and roles too). Measures validation and whole-tenant resolution with criterion, and the
-//! memory the index and the resolved tenant hold, with a counting allocator.
+//! memory the index and the resolved tenant hold, with a counting allocator; and the whole
+//! tenant in parts on one and on two threads.
 //!
 //! Targets (one core, 1 000 000 users): validate < 1.5 s, whole tenant < 500 ms, index and
 //! resolved tenant < 300 MB.
@@ -74,6 +75,24 @@ fn scale(c: &mut Criterion) {
             b.iter(|| validate(black_box(&tenant)).map(|index| index.users().len()))
         });
         group.bench_function("whole_tenant", |b| b.iter(|| resolver.tenant().len()));
+        // The same split in parts on threads this bench owns (the crate starts none).
+        for threads in [1usize, 2] {
+            group.bench_function(format!("whole_tenant_{threads}_threads"), |b| {
+                b.iter(|| {
+                    std::thread::scope(|s| {
+                        let parts: Vec<_> = resolver
+                            .split(threads)
+                            .into_iter()
+                            .map(|users| s.spawn(|| resolver.part(users).len()))
+                            .collect();
+                        parts
+                            .into_iter()
+                            .map(|p| p.join().expect("a part resolves"))
+                            .sum::<usize>()
+                    })
+                })
+            });
+        }
         group.finish();
     }
 }

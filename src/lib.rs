@@ -121,8 +121,8 @@ pub use error::{Invalid, LookupError, Path, Problem, ValidationErrors};
 pub use index::{EntityRef, TenantIndex, UserIx};
 pub use recording::{Decision, RecordDecision, RecordingRights};
 pub use resolve::{
-    Audit, FeatureSeats, Finding, FindingKind, LicenceReport, ResolvedDevices, ResolvedTenant,
-    Resolver, Trace,
+    Audit, FeatureSeats, Finding, FindingKind, LicenceReport, ResolvedDevices, ResolvedPart,
+    ResolvedTenant, Resolver, Trace,
 };
 pub use validate::{validate, validate_against};
 pub use value::{Access, ChoiceValue, Kind, ListValue, RawValue, UnknownName, Value, ValueError};

@@ -441,15 +441,84 @@ impl<'i> Resolver<'i> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn tenant(&self) -> ResolvedTenant<'i> {
-        let index = self.index.clone();
-        let users = &self.index.ranges;
+        ResolvedTenant {
+            index: self.index.clone(),
+            table: self.rows(0..self.index.ranges.len()),
+        }
+    }
+
+    /// The users at positions `users` (in user-id order, as [`TenantIndex::users`] lists
+    /// them), resolved as [`Resolver::tenant`] resolves them: one part of the tenant, for
+    /// resolving a large tenant on threads the caller owns. The crate starts no thread; the
+    /// resolver is `Sync`, so each thread borrows it. Positions past the end are left out.
+    ///
+    /// ```
+    /// use pbx_entitlements::{keys, model::{Plan, Tenant, User}, validate, Resolver};
+    ///
+    /// let mut tenant = Tenant::new("acme", Plan::all("business"));
+    /// for i in 0..10 {
+    ///     tenant.users.push(User::new(format!("u{i}")).with_override("max_channels", i % 4));
+    /// }
+    /// let index = validate(&tenant)?;
+    /// let resolver = Resolver::new(&index);
+    ///
+    /// let parts = std::thread::scope(|s| {
+    ///     let threads: Vec<_> = resolver
+    ///         .split(3)
+    ///         .into_iter()
+    ///         .map(|users| s.spawn(|| resolver.part(users)))
+    ///         .collect();
+    ///     threads.into_iter().map(|t| t.join().unwrap()).collect::<Vec<_>>()
+    /// });
+    /// let channels: Vec<i64> = parts
+    ///     .iter()
+    ///     .flat_map(|part| part.iter().map(|(_, e)| e.get(keys::MAX_CHANNELS)))
+    ///     .collect();
+    /// assert_eq!(channels, [0, 1, 2, 3, 0, 1, 2, 3, 0, 1]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn part(&self, users: std::ops::Range<usize>) -> ResolvedPart<'i> {
+        let n = self.index.ranges.len();
+        let users = users.start.min(n)..users.end.min(n).max(users.start.min(n));
+        ResolvedPart {
+            index: self.index.clone(),
+            start: users.start,
+            table: self.rows(users),
+        }
+    }
+
+    /// The user positions cut into `parts` ranges of nearly equal size, in order, covering
+    /// every user once: for [`Resolver::part`]. At least one range; none empty unless the
+    /// tenant has no users.
+    pub fn split(&self, parts: usize) -> Vec<std::ops::Range<usize>> {
+        let n = self.index.ranges.len();
+        let parts = parts.clamp(1, n.max(1));
+        let (size, extra) = (n / parts, n % parts);
+        let mut start = 0usize;
+        (0..parts)
+            .map(|i| {
+                let len = size.saturating_add(usize::from(i < extra));
+                let range = start..start.saturating_add(len);
+                start = range.end;
+                range
+            })
+            .collect()
+    }
+
+    /// The packed rows of the users at positions `users` (within the tenant).
+    fn rows(&self, users: std::ops::Range<usize>) -> Table {
+        let ranges = self.index.ranges.get(users.clone()).unwrap_or_default();
         let width = self.layout.words();
-        let mut words = vec![0u64; users.len().saturating_mul(width)];
+        let mut words = vec![0u64; ranges.len().saturating_mul(width)];
         let mut combos = Combos::new(&self.table);
         let mut scratch = Scratch::new(self.features.len());
-        for (u, (user, row)) in users.iter().zip(words.chunks_mut(width.max(1))).enumerate() {
+        for (u, (user, row)) in ranges
+            .iter()
+            .zip(words.chunks_mut(width.max(1)))
+            .enumerate()
+        {
             self.run_user(
-                UserIx(handle(u)),
+                UserIx(handle(users.start.saturating_add(u))),
                 user,
                 &mut combos,
                 &mut scratch,
@@ -457,10 +526,7 @@ impl<'i> Resolver<'i> {
             );
             self.pack(&scratch, row);
         }
-        ResolvedTenant {
-            index,
-            table: self.table(combos, width, words),
-        }
+        self.table(combos, width, words)
     }
 
     /// The entitlements of every registered device, in device-id order: each owner resolved
@@ -1331,6 +1397,69 @@ impl<'i> ResolvedTenant<'i> {
     /// Bytes of packed state per user (the shared list table not counted).
     pub fn bytes_per_user(&self) -> usize {
         self.table.width.saturating_mul(std::mem::size_of::<u64>())
+    }
+}
+
+/// The effective entitlements of the users of one range of positions, packed: see
+/// [`Resolver::part`].
+///
+/// Serialises as an ordered map `user id -> {feature key -> value}`, users in id order.
+#[derive(Debug, Clone)]
+pub struct ResolvedPart<'i> {
+    index: IndexRef<'i>,
+    start: usize,
+    table: Table,
+}
+
+impl ResolvedPart<'_> {
+    /// The positions of the users of this part.
+    pub fn users(&self) -> std::ops::Range<usize> {
+        self.start..self.start.saturating_add(self.len())
+    }
+
+    /// The number of users.
+    pub fn len(&self) -> usize {
+        self.table
+            .words
+            .len()
+            .checked_div(self.table.width)
+            .unwrap_or(0)
+    }
+
+    /// Whether the part has no users.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The entitlements of a user of this part, by id or handle.
+    ///
+    /// # Errors
+    ///
+    /// [`LookupError::UnknownUser`] if the user is not in this part.
+    pub fn user(&self, user: impl EntityRef<UserIx>) -> Result<Entitlements, LookupError> {
+        user.find(&self.index)
+            .and_then(|ix| ix.index().checked_sub(self.start))
+            .and_then(|row| self.table.entitlements(row))
+            .ok_or_else(|| LookupError::UnknownUser(user.describe()))
+    }
+
+    /// Every user of the part with their entitlements, in id order.
+    pub fn iter(&self) -> impl Iterator<Item = (&crate::model::UserId, Entitlements)> + '_ {
+        let users = self.index.users.get(self.users()).unwrap_or_default();
+        users
+            .iter()
+            .enumerate()
+            .filter_map(|(row, user)| Some((&user.id, self.table.entitlements(row)?)))
+    }
+}
+
+impl Serialize for ResolvedPart<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.len()))?;
+        for (id, entitlements) in self.iter() {
+            map.serialize_entry(id.as_str(), &entitlements)?;
+        }
+        map.end()
     }
 }
 
