@@ -23,7 +23,11 @@ fn in_parts(resolver: &Resolver<'_>, threads: usize) -> Vec<(String, serde_json:
     let mut next = 0;
     let mut out = Vec::new();
     for part in &parts {
-        assert_eq!(part.users().start, next, "parts are contiguous and in order");
+        assert_eq!(
+            part.users().start,
+            next,
+            "parts are contiguous and in order"
+        );
         next = part.users().end;
         for (id, e) in part.iter() {
             assert_eq!(part.user(id.as_str()).as_ref(), Ok(&e));
@@ -57,10 +61,8 @@ proptest! {
 /// Splits cover every position once, in order, with sizes differing by at most one.
 #[test]
 fn splits_cover_every_user_once() {
-    let mut tenant = pbx_entitlements::model::Tenant::new(
-        "acme",
-        pbx_entitlements::model::Plan::all("p"),
-    );
+    let mut tenant =
+        pbx_entitlements::model::Tenant::new("acme", pbx_entitlements::model::Plan::all("p"));
     for i in 0..10 {
         tenant
             .users

@@ -493,7 +493,10 @@ impl<'i> Resolver<'i> {
     pub fn split(&self, parts: usize) -> Vec<std::ops::Range<usize>> {
         let n = self.index.ranges.len();
         let parts = parts.clamp(1, n.max(1));
-        let (size, extra) = (n / parts, n % parts);
+        let (size, extra) = (
+            n.checked_div(parts).unwrap_or(0),
+            n.checked_rem(parts).unwrap_or(0),
+        );
         let mut start = 0usize;
         (0..parts)
             .map(|i| {
