@@ -339,9 +339,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::All { input } => {
             let index = load(&input)?;
             let resolved = Resolver::new(&index).tenant();
-            print_json(serde_json::to_string_pretty(&BTreeMap::from([(
-                "users", resolved,
-            )])))
+            print_json(&(BTreeMap::from([("users", resolved)])))
         }
         Command::User { input, user } => {
             let index = load(&input)?;
@@ -349,9 +347,7 @@ fn run(command: Command) -> Result<(), Failure> {
                 .user(&user)
                 .map_err(|e| Failure::NotFound(format!("{input}: {e}")))?;
             let users = BTreeMap::from([(user.as_str(), entitlements)]);
-            print_json(serde_json::to_string_pretty(&BTreeMap::from([(
-                "users", users,
-            )])))
+            print_json(&(BTreeMap::from([("users", users)])))
         }
         Command::Explain {
             input,
@@ -380,29 +376,25 @@ fn run(command: Command) -> Result<(), Failure> {
                     },
                 })
                 .collect();
-            print_json(serde_json::to_string_pretty(&answers))
+            print_json(&answers)
         }
         Command::Devices { input } => {
             let index = load(&input)?;
             let devices = Resolver::new(&index).devices();
-            print_json(serde_json::to_string_pretty(&BTreeMap::from([(
-                "devices", devices,
-            )])))
+            print_json(&(BTreeMap::from([("devices", devices)])))
         }
         Command::Licences { input } => {
             let index = load(&input)?;
-            print_json(serde_json::to_string_pretty(
-                &Resolver::new(&index).licences(),
-            ))
+            print_json(&Resolver::new(&index).licences())
         }
         Command::Audit { input } => {
             let index = load(&input)?;
-            print_json(serde_json::to_string_pretty(&Resolver::new(&index).audit()))
+            print_json(&Resolver::new(&index).audit())
         }
         Command::Diff { before, after } => {
             let (old, new) = (load(&before)?, load(&after)?);
             let diff = Diff::between(&Resolver::new(&old), &Resolver::new(&new));
-            print_json(serde_json::to_string_pretty(&diff))
+            print_json(&diff)
         }
     }
 }
@@ -468,10 +460,13 @@ fn read(input: &Input) -> Result<String, Failure> {
 ///
 /// Callers serialise the crate's values directly (not through `serde_json::Value`, whose map
 /// would sort the keys), so the crate's order of users and features is kept.
-fn print_json(json: serde_json::Result<String>) -> Result<(), Failure> {
-    let json = json.map_err(|e| Failure::Io("stdout".into(), e.into()))?;
-    let mut out = io::stdout().lock();
-    writeln!(out, "{json}")
+/// Writes `value` as pretty JSON to stdout as it is serialised: printing a million users
+/// holds no more than the resolved tenant, never the whole text.
+fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, value)
+        .map_err(io::Error::from)
+        .and_then(|()| writeln!(out))
         .and_then(|()| out.flush())
         .map_err(|e| Failure::Io("stdout".into(), e))
 }

@@ -71,7 +71,10 @@ fn splits_cover_every_user_once() {
     let index = validate(&tenant).unwrap();
     let resolver = Resolver::new(&index);
     assert_eq!(resolver.split(3), [0..4, 4..7, 7..10]);
-    assert_eq!(resolver.split(0), vec![std::ops::Range { start: 0, end: 10 }]);
+    assert_eq!(
+        resolver.split(0),
+        vec![std::ops::Range { start: 0, end: 10 }]
+    );
     assert_eq!(resolver.split(20).len(), 10);
     let part = resolver.part(8..50);
     assert_eq!((part.users(), part.len()), (8..10, 2));
