@@ -190,8 +190,8 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
     let roles = Names::of(&tenant.roles, &mut v.problems);
     let groups = Names::of(&tenant.groups, &mut v.problems);
     v.groups.clone_from(&groups.sorted);
-    let users = Names::of(&tenant.users, &mut v.problems);
-    let devices = Names::of(&tenant.devices, &mut v.problems);
+    let mut users = Names::of(&tenant.users, &mut v.problems);
+    let mut devices = Names::of(&tenant.devices, &mut v.problems);
 
     if let Some(code) = &tenant.home_country_code
         && !is_digits(code, 1, 3)
@@ -514,8 +514,9 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
         roles: role_entries,
         groups: group_entries,
         endpoints,
-        user_positions: crate::fnv::Positions::new(user_entries.iter().map(|u| u.id.as_str())),
-        device_positions: crate::fnv::Positions::new(device_entries.iter().map(|d| d.id.as_str())),
+        // The users and devices kept are the named ones, in the same order.
+        user_positions: std::mem::take(&mut users.positions),
+        device_positions: std::mem::take(&mut devices.positions),
         users: user_entries,
         sources,
         ranges,
@@ -713,6 +714,8 @@ struct Names<'a> {
     sorted: Vec<&'a str>,
     /// Document positions of the kept entries, in id order.
     order: Vec<usize>,
+    /// The kept ids' handles by hash: every reference to an entry is looked up here.
+    positions: crate::fnv::Positions,
 }
 
 /// A top-level collection of the document whose entries have ids.
@@ -766,6 +769,7 @@ impl<'a> Names<'a> {
             return Names {
                 sorted: Vec::new(),
                 order: Vec::new(),
+                positions: crate::fnv::Positions::default(),
             };
         }
         // Sorting is cheap when the document already lists entries in id order, as exports do.
@@ -807,13 +811,18 @@ impl<'a> Names<'a> {
                 );
             }
         }
-        Names { sorted, order }
+        let positions = crate::fnv::Positions::new(sorted.iter().copied());
+        Names {
+            sorted,
+            order,
+            positions,
+        }
     }
 
+    /// The handle of `id`. O(1) typically.
     fn get(&self, id: &str) -> Option<u32> {
-        self.sorted
-            .binary_search(&id)
-            .ok()
+        self.positions
+            .find(id)
             .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
     }
 
