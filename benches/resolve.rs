@@ -110,6 +110,23 @@ fn resolve(c: &mut Criterion) {
             resolver.user(black_box(ids[next].as_str()))
         })
     });
+    // One feature of a user from scratch, by handle, cycling through every user: a feature
+    // with a requirement chain (`tags_required` needs `tag_calls`) and a plain one.
+    let handles: Vec<_> = ids.iter().filter_map(|id| index.user_ix(id)).collect();
+    let tags_required = catalog
+        .feature_id("tags_required")
+        .expect("standard feature");
+    for (name, feature) in [
+        ("one_feature_from_scratch", channels),
+        ("one_feature_with_requirement_from_scratch", tags_required),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                next = (next + 1) % handles.len();
+                resolver.feature(black_box(handles[next]), black_box(feature))
+            })
+        });
+    }
     group.finish();
 
     let mut group = c.benchmark_group("explain");

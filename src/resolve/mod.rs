@@ -45,6 +45,7 @@
 //! );
 //! ```
 
+mod alone;
 mod audit;
 mod lists;
 mod seats;
@@ -135,6 +136,8 @@ pub struct Resolver<'i> {
     templates: Vec<Box<[(usize, i64)]>>,
     /// Features with requirements, each after the features it requires.
     requirement_order: Vec<usize>,
+    /// Each feature's position in the catalog's requirement order.
+    rank: Box<[u32]>,
     /// The self-service gate and everything it requires, each after what it requires.
     gate_closure: Vec<usize>,
     gate: Option<usize>,
@@ -326,6 +329,13 @@ impl<'i> Resolver<'i> {
             .filter(|&f| features.get(f).is_some_and(|p| !p.requires.is_empty()))
             .collect();
 
+        let mut rank = vec![u32::MAX; features.len()].into_boxed_slice();
+        for (position, id) in catalog.requirement_order().iter().enumerate() {
+            if let Some(slot) = rank.get_mut(id.index()) {
+                *slot = u32::try_from(position).unwrap_or(u32::MAX);
+            }
+        }
+
         let templates = index
             .templates
             .iter()
@@ -352,6 +362,7 @@ impl<'i> Resolver<'i> {
             features,
             templates,
             requirement_order,
+            rank,
             gate_closure,
             no_lists: Arc::default(),
             scratch: Mutex::new(Scratch::new(n)),
@@ -901,29 +912,16 @@ impl<'i> Resolver<'i> {
                         pending: false,
                     };
                     touched.push(f);
-                } else {
-                    match p.merge {
-                        MergeRule::MostPermissive | MergeRule::MostRestrictive if p.list => {
-                            if level != slot.level {
-                                if !slot.pending {
-                                    parts.push((f, slot.level));
-                                    slot.pending = true;
-                                }
-                                parts.push((f, level));
-                            }
+                } else if p.list && p.merge != MergeRule::Ranked {
+                    if level != slot.level {
+                        if !slot.pending {
+                            parts.push((f, slot.level));
+                            slot.pending = true;
                         }
-                        MergeRule::MostPermissive => {
-                            slot.level = join(p, slot.level, level, combos)
-                        }
-                        MergeRule::MostRestrictive => {
-                            slot.level = meet(p, slot.level, level, combos)
-                        }
-                        MergeRule::Ranked if source.priority < slot.priority => {
-                            slot.level = level;
-                            slot.priority = source.priority;
-                        }
-                        MergeRule::Ranked => {}
+                        parts.push((f, level));
                     }
+                } else {
+                    fold(p, slot, level, source.priority, combos);
                 }
             }
         }
@@ -1201,15 +1199,7 @@ impl<'i> Resolver<'i> {
             let (Some(p), Some(level)) = (self.features.get(f), levels.get_mut(f)) else {
                 continue;
             };
-            let refused = if !p.adjustable {
-                Some(Effect::IgnoredNotAdjustable)
-            } else if p.locked {
-                Some(Effect::IgnoredLocked)
-            } else if !gate_on {
-                Some(Effect::IgnoredGate)
-            } else {
-                None
-            };
+            let refused = refusal(p, gate_on);
             let before = *level;
             if refused.is_none() {
                 *level = meet(p, before, preference, combos);
@@ -1258,6 +1248,35 @@ fn off_level(kind: &Kind) -> i64 {
     match kind {
         Kind::List { .. } => EMPTY_LIST,
         other => other.off().level().unwrap_or_default(),
+    }
+}
+
+/// Folds one more template's level into the running value of a feature, by its merge rule:
+/// the join, the meet, or the lower-ranked source's value. (Unions and intersections of lists
+/// are gathered and made at once instead: see `Combos::combine_all`.)
+fn fold(p: &Prepared, slot: &mut Acc, level: i64, priority: u32, combos: &mut Combos<'_>) {
+    match p.merge {
+        MergeRule::MostPermissive => slot.level = join(p, slot.level, level, combos),
+        MergeRule::MostRestrictive => slot.level = meet(p, slot.level, level, combos),
+        MergeRule::Ranked if priority < slot.priority => {
+            slot.level = level;
+            slot.priority = priority;
+        }
+        MergeRule::Ranked => {}
+    }
+}
+
+/// Why layer 6 ignores a preference on `p`, if it does: not user-adjustable, locked, or the
+/// user's self-service gate off.
+fn refusal(p: &Prepared, gate_on: bool) -> Option<Effect> {
+    if !p.adjustable {
+        Some(Effect::IgnoredNotAdjustable)
+    } else if p.locked {
+        Some(Effect::IgnoredLocked)
+    } else if !gate_on {
+        Some(Effect::IgnoredGate)
+    } else {
+        None
     }
 }
 

@@ -159,10 +159,7 @@ impl Resolver<'_> {
         scratch: &mut Scratch,
         o: &mut O,
     ) {
-        scratch.gate_refused = self.index.plan.enforce_seats()
-            && self
-                .gate
-                .is_some_and(|g| self.seats().denied.binary_search(&(ix, g)).is_ok());
+        scratch.gate_refused = self.gate.is_some_and(|g| self.seat_denied(ix, g));
         self.run(ranges, combos, scratch, o);
         scratch.gate_refused = false;
         self.seat_ceiling(ix, combos, scratch, o);
