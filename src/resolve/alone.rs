@@ -70,50 +70,62 @@ impl Resolver<'_> {
 
     /// The final level of feature `f` of user `ix`.
     fn alone(&self, ix: UserIx, ranges: &UserRanges, f: usize, combos: &mut Combos<'_>) -> i64 {
-        // `f` and what it requires, dependencies first: usually `f` alone.
-        let mut chain: Vec<usize> = Vec::new();
-        let requires = self.features.get(f).is_some_and(|p| !p.requires.is_empty());
-        if requires {
-            self.requirement_chain(f, &mut chain);
+        let mut gate = None;
+        if self.features.get(f).is_none_or(|p| p.requires.is_empty()) {
+            return self.final_level(ix, ranges, f, &mut gate, combos, &[]);
         }
-        let single = [f];
-        let order: &[usize] = if requires { &chain } else { &single };
-        let mut finals: Vec<(usize, i64)> = Vec::with_capacity(order.len());
-        let mut gate: Option<bool> = None;
-        let preferences = self.index.preference_levels(ranges);
-        for &g in order {
-            let Some(p) = self.features.get(g) else {
-                continue;
-            };
-            let mut level = self.through_ceilings(ranges, g, combos);
-            // 6. The user's own preference, behind the gate.
-            if let Some(preference) = entry(preferences, g) {
-                let gate_on = match gate {
-                    Some(on) => on,
-                    None => {
-                        let on = self.gate_alone(ix, ranges, combos);
-                        gate = Some(on);
-                        on
-                    }
-                };
-                if refusal(p, gate_on).is_none() {
-                    level = meet(p, level, preference, combos);
-                }
-            }
-            // 7. Requirements, on what the required features end up as; then seats.
-            if level != p.off {
-                let unmet = self.unmet(
-                    p,
-                    |t| finals.iter().find(|&&(x, _)| x == t).map(|&(_, l)| l),
-                    combos,
-                );
-                if unmet.is_some() || self.seat_denied(ix, g) {
-                    level = p.off;
-                }
-            }
+        // `f` and what it requires, dependencies first.
+        let mut chain: Vec<usize> = Vec::new();
+        self.requirement_chain(f, &mut chain);
+        let mut finals: Vec<(usize, i64)> = Vec::with_capacity(chain.len());
+        for g in chain {
+            let level = self.final_level(ix, ranges, g, &mut gate, combos, &finals);
             finals.push((g, level));
         }
         finals.last().map_or(0, |&(_, level)| level)
+    }
+
+    /// Layers 1–7 and seats for feature `g`, the features it requires already in `finals`;
+    /// `gate` is the user's self-service gate once a preference needed it.
+    fn final_level(
+        &self,
+        ix: UserIx,
+        ranges: &UserRanges,
+        g: usize,
+        gate: &mut Option<bool>,
+        combos: &mut Combos<'_>,
+        finals: &[(usize, i64)],
+    ) -> i64 {
+        let Some(p) = self.features.get(g) else {
+            return 0;
+        };
+        let mut level = self.through_ceilings(ranges, g, combos);
+        // 6. The user's own preference, behind the gate.
+        if let Some(preference) = entry(self.index.preference_levels(ranges), g) {
+            let gate_on = match *gate {
+                Some(on) => on,
+                None => {
+                    let on = self.gate_alone(ix, ranges, combos);
+                    *gate = Some(on);
+                    on
+                }
+            };
+            if refusal(p, gate_on).is_none() {
+                level = meet(p, level, preference, combos);
+            }
+        }
+        // 7. Requirements, on what the required features end up as; then seats.
+        if level != p.off {
+            let unmet = self.unmet(
+                p,
+                |t| finals.iter().find(|&&(x, _)| x == t).map(|&(_, l)| l),
+                combos,
+            );
+            if unmet.is_some() || self.seat_denied(ix, g) {
+                level = p.off;
+            }
+        }
+        level
     }
 
     /// `f` and every feature it requires, each after what it requires (catalog requirement
