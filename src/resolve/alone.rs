@@ -9,6 +9,13 @@ use crate::error::LookupError;
 use crate::index::{EntityRef, UserIx, UserRanges};
 use crate::value::{Kind, ListValue, Value};
 
+/// Whose feature is computed, and whether seats already given count.
+#[derive(Debug, Clone, Copy)]
+struct Ask {
+    ix: UserIx,
+    seats: bool,
+}
+
 /// The level of feature `f` among entries sorted by feature.
 fn entry(entries: &[(usize, i64)], f: usize) -> Option<i64> {
     let at = entries.binary_search_by_key(&f, |&(g, _)| g).ok()?;
@@ -61,25 +68,34 @@ impl Resolver<'_> {
             .feature(&self.index.catalog)
             .ok_or_else(|| feature.unknown())?;
         let mut combos = Combos::new(&self.table);
-        let level = self.alone(ix, ranges, id.index(), &mut combos);
+        let level = self.alone(ix, ranges, id.index(), &mut combos, true);
         Ok(match definition.kind() {
             Kind::List { .. } => Value::List(combos.value(level).unwrap_or_else(ListValue::empty)),
             kind => decode(kind, level, &ListPool::empty()),
         })
     }
 
-    /// The final level of feature `f` of user `ix`.
-    fn alone(&self, ix: UserIx, ranges: &UserRanges, f: usize, combos: &mut Combos<'_>) -> i64 {
+    /// The final level of feature `f` of user `ix`; with `seats` off, its level after layer 7
+    /// before seats are given (what decides who wants a seat).
+    pub(super) fn alone(
+        &self,
+        ix: UserIx,
+        ranges: &UserRanges,
+        f: usize,
+        combos: &mut Combos<'_>,
+        seats: bool,
+    ) -> i64 {
         let mut gate = None;
+        let ask = Ask { ix, seats };
         if self.features.get(f).is_none_or(|p| p.requires.is_empty()) {
-            return self.final_level(ix, ranges, f, &mut gate, combos, &[]);
+            return self.final_level(ask, ranges, f, &mut gate, combos, &[]);
         }
         // `f` and what it requires, dependencies first.
         let mut chain: Vec<usize> = Vec::new();
         self.requirement_chain(f, &mut chain);
         let mut finals: Vec<(usize, i64)> = Vec::with_capacity(chain.len());
         for g in chain {
-            let level = self.final_level(ix, ranges, g, &mut gate, combos, &finals);
+            let level = self.final_level(ask, ranges, g, &mut gate, combos, &finals);
             finals.push((g, level));
         }
         finals.last().map_or(0, |&(_, level)| level)
@@ -89,7 +105,7 @@ impl Resolver<'_> {
     /// `gate` is the user's self-service gate once a preference needed it.
     fn final_level(
         &self,
-        ix: UserIx,
+        Ask { ix, seats }: Ask,
         ranges: &UserRanges,
         g: usize,
         gate: &mut Option<bool>,
@@ -105,7 +121,7 @@ impl Resolver<'_> {
             let gate_on = match *gate {
                 Some(on) => on,
                 None => {
-                    let on = self.gate_alone(ix, ranges, combos);
+                    let on = self.gate_alone(Ask { ix, seats }, ranges, combos);
                     *gate = Some(on);
                     on
                 }
@@ -121,7 +137,7 @@ impl Resolver<'_> {
                 |t| finals.iter().find(|&&(x, _)| x == t).map(|&(_, l)| l),
                 combos,
             );
-            if unmet.is_some() || self.seat_denied(ix, g) {
+            if unmet.is_some() || (seats && self.seat_denied(ix, g)) {
                 level = p.off;
             }
         }
@@ -197,11 +213,11 @@ impl Resolver<'_> {
 
     /// Whether the user's self-service gate is on, computed alone: refused a seat of it, or
     /// its requirement chain through layer 5.
-    fn gate_alone(&self, ix: UserIx, ranges: &UserRanges, combos: &mut Combos<'_>) -> bool {
+    fn gate_alone(&self, ask: Ask, ranges: &UserRanges, combos: &mut Combos<'_>) -> bool {
         let Some(gate) = self.gate else {
             return true;
         };
-        if self.seat_denied(ix, gate) {
+        if ask.seats && self.seat_denied(ask.ix, gate) {
             return false;
         }
         let mut fresh;

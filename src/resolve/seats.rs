@@ -66,7 +66,6 @@ impl Resolver<'_> {
         let mut first: Vec<Vec<UserIx>> = vec![Vec::new(); counted.len()];
         let mut rest: Vec<Vec<UserIx>> = vec![Vec::new(); counted.len()];
         let mut combos = Combos::new(&self.table);
-        let mut scratch = Scratch::new(self.features.len());
         // A user can want a seat only if some layer turns the feature on: with every counted
         // feature off before templates (the usual case: editions and modules are closed by
         // default), only users whose templates or overrides set one are resolved.
@@ -100,12 +99,12 @@ impl Resolver<'_> {
             if !candidate {
                 continue;
             }
-            self.run(ranges, &mut combos, &mut scratch, &mut Silent);
             for (k, &(f, _)) in counted.iter().enumerate() {
-                let (Some(p), Some(&level)) = (self.features.get(f), scratch.levels.get(f)) else {
+                // Each counted feature alone, through layer 7: who wants it, seats aside.
+                let Some(p) = self.features.get(f) else {
                     continue;
                 };
-                if level == p.off {
+                if self.alone(ix, ranges, f, &mut combos, false) == p.off {
                     continue;
                 }
                 let overridden_on = user
