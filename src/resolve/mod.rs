@@ -494,6 +494,7 @@ impl<'i> Resolver<'i> {
         ResolvedPart {
             index: self.index.clone(),
             start: users.start,
+            len: users.len(),
             table: self.rows(users),
         }
     }
@@ -1430,6 +1431,7 @@ impl<'i> ResolvedTenant<'i> {
 pub struct ResolvedPart<'i> {
     index: IndexRef<'i>,
     start: usize,
+    len: usize,
     table: Table,
 }
 
@@ -1441,11 +1443,7 @@ impl ResolvedPart<'_> {
 
     /// The number of users.
     pub fn len(&self) -> usize {
-        self.table
-            .words
-            .len()
-            .checked_div(self.table.width)
-            .unwrap_or(0)
+        self.len
     }
 
     /// Whether the part has no users.
