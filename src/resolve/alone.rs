@@ -2,7 +2,7 @@
 //! requires, without resolving the rest of the user.
 
 use super::lists::Combos;
-use super::{Acc, Resolver, Scratch, cap, fold, meet, refusal};
+use super::{Acc, Resolver, cap, fold, meet, refusal};
 use crate::catalog::MergeRule;
 use crate::entitlements::{FeatureRef, ListPool, decode};
 use crate::error::LookupError;
@@ -220,24 +220,17 @@ impl Resolver<'_> {
         if ask.seats && self.seat_denied(ask.ix, gate) {
             return false;
         }
-        let mut fresh;
-        let mut held = self.scratch.try_lock();
-        let scratch: &mut Scratch = match held.as_deref_mut() {
-            Ok(scratch) => scratch,
-            Err(_) => {
-                fresh = Scratch::new(self.features.len());
-                &mut fresh
+        self.with_scratch(|scratch| {
+            scratch.levels.clear();
+            scratch.levels.extend_from_slice(&self.base_levels);
+            for &c in &self.gate_closure {
+                let level = self.through_ceilings(ranges, c, combos);
+                if let Some(slot) = scratch.levels.get_mut(c) {
+                    *slot = level;
+                }
             }
-        };
-        scratch.levels.clear();
-        scratch.levels.extend_from_slice(&self.base_levels);
-        for &c in &self.gate_closure {
-            let level = self.through_ceilings(ranges, c, combos);
-            if let Some(slot) = scratch.levels.get_mut(c) {
-                *slot = level;
-            }
-        }
-        self.gate_on(&scratch.levels, combos, &mut scratch.forced_off)
+            self.gate_on(&scratch.levels, combos, &mut scratch.forced_off)
+        })
     }
 
     /// Whether the plan's enforced seats leave user `ix` without feature `f`.

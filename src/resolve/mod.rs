@@ -405,23 +405,24 @@ impl<'i> Resolver<'i> {
     fn resolve_one(&self, ix: UserIx, entry: &UserRanges) -> Entitlements {
         let mut combos = Combos::new(&self.table);
         let mut words = Words::zeroed(self.layout.words());
-        // Reuse the resolver's working memory when no other thread is using it; never wait.
-        let mut fresh;
-        let mut held = self.scratch.try_lock();
-        let scratch: &mut Scratch = match held.as_deref_mut() {
-            Ok(scratch) => scratch,
-            Err(_) => {
-                fresh = Scratch::new(self.features.len());
-                &mut fresh
-            }
-        };
-        self.run_user(ix, entry, &mut combos, scratch, &mut Silent);
-        self.pack(scratch, &mut words);
+        self.with_scratch(|scratch| {
+            self.run_user(ix, entry, &mut combos, scratch, &mut Silent);
+            self.pack(scratch, &mut words);
+        });
         Entitlements::new(
             Arc::clone(&self.layout),
             combos.into_pool(&self.no_lists),
             words,
         )
+    }
+
+    /// Runs `work` with the resolver's working memory when no other thread is using it, with
+    /// fresh memory otherwise: never waits.
+    fn with_scratch<R>(&self, work: impl FnOnce(&mut Scratch) -> R) -> R {
+        match self.scratch.try_lock() {
+            Ok(mut held) => work(&mut held),
+            Err(_) => work(&mut Scratch::new(self.features.len())),
+        }
     }
 
     /// The handle of a user and what resolution reads of them, or the error naming the user.
