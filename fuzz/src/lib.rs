@@ -118,6 +118,24 @@ fn exercise_valid(tenant: &Tenant, index: &TenantIndex) {
         );
         read_everything(&one, catalog);
 
+        // One feature alone is the user's value, and a part holding the user agrees.
+        for (feature, f) in catalog.iter().take(FEATURES_ALONE) {
+            let alone = resolver
+                .feature(id.as_str(), feature)
+                .expect("a listed user");
+            let whole = one.get(feature).expect("a catalog feature");
+            assert!(
+                alone == whole,
+                "{id:?} {}: alone {alone} vs whole {whole}",
+                f.key()
+            );
+        }
+        let part = resolver.part(i..i.saturating_add(1));
+        assert!(
+            part.user(id.as_str()).is_ok_and(|e| e == one),
+            "{id:?}: part differs"
+        );
+
         let derived = resolver
             .template_values(id.as_str())
             .expect("template_values of a listed user");
@@ -221,12 +239,18 @@ fn exercise_devices(index: &TenantIndex, resolver: &Resolver<'_>) {
     let _ = serde_json::to_string(&report).expect("the report serialises");
     let audit = resolver.audit();
     for finding in &audit {
-        assert!(!finding.message.contains('\n'), "one line per finding: {finding:?}");
+        assert!(
+            !finding.message.contains('\n'),
+            "one line per finding: {finding:?}"
+        );
     }
     let _ = serde_json::to_string(&audit).expect("the audit serialises");
     assert!(Diff::between(resolver, resolver).is_empty());
     let _ = index.device_list().search("1").rows().count();
 }
+
+/// Features per listed user computed alone and compared with the whole user.
+pub const FEATURES_ALONE: usize = 80;
 
 /// Users whose endpoints make recordings, and users who view them.
 pub const RECORDING_USERS: usize = 8;
