@@ -44,3 +44,52 @@ fn a_small_reference_workload_is_valid_and_its_recordings_decide() {
         assert_eq!(plain, rights.downloadable_in(&compact).count(), "{user}");
     }
 }
+
+/// With distinct lists in every department's template, each user's merged list is the union
+/// of their departments' lists, computed here from the model with the lattice's own join.
+#[test]
+fn merged_lists_of_the_lists_workload_are_unions_of_the_departments_lists() {
+    use pbx_entitlements::ListValue;
+    use pbx_entitlements::RawValue;
+
+    let shape = workload::Shape {
+        users: 2_000,
+        ..workload::Shape::WITH_LISTS
+    };
+    let tenant = workload::tenant(shape, 2026);
+    let index = validate(&tenant).unwrap_or_else(|e| panic!("{e}"));
+    let resolved = Resolver::new(&index).tenant();
+    let list_of = |department: &str| -> ListValue {
+        let template = tenant
+            .departments
+            .iter()
+            .find(|d| d.id.as_str() == department)
+            .and_then(|d| d.template.as_ref())
+            .and_then(|t| tenant.templates.iter().find(|x| &x.id == t))
+            .expect("every department has its template");
+        match template.values.get("caller_id_numbers") {
+            Some(RawValue::List(items)) => ListValue::of(items.iter().map(String::as_str)),
+            other => panic!("a list in every department template, found {other:?}"),
+        }
+    };
+    let mut merged = 0;
+    for user in &tenant.users {
+        let expected = user
+            .departments
+            .iter()
+            .map(|d| list_of(d.as_str()))
+            .fold(ListValue::empty(), |a, b| a.join(&b));
+        let e = resolved.user(user.id.as_str()).unwrap();
+        assert_eq!(
+            e.list("caller_id_numbers").unwrap(),
+            &expected,
+            "{}",
+            user.id
+        );
+        merged += usize::from(user.departments.len() > 1);
+    }
+    assert!(
+        merged > 500,
+        "users in several departments merge lists: {merged}"
+    );
+}
