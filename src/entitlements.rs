@@ -222,11 +222,6 @@ impl ListPool {
         ListPool { shared, own }
     }
 
-    /// A pool with no lists, for decoding scalar levels.
-    pub(crate) fn empty() -> ListPool {
-        ListPool::new(Arc::from(Vec::new()), Arc::default())
-    }
-
     /// The list with this handle.
     #[inline]
     pub(crate) fn get(&self, handle: i64) -> Option<&ListValue> {
@@ -240,9 +235,17 @@ impl ListPool {
 
 /// Builds a typed value from a level (or list handle) of a feature of kind `kind`.
 pub(crate) fn decode(of: &Kind, level: i64, lists: &ListPool) -> Value {
+    decode_with(of, level, |handle| lists.get(handle))
+}
+
+/// [`decode`] with the lists read by `list`: for a scalar level, `|_| None` needs no pool.
+pub(crate) fn decode_with<'l>(
+    of: &'l Kind,
+    level: i64,
+    list: impl Fn(i64) -> Option<&'l ListValue> + Copy,
+) -> Value {
     // One decoding of levels: the typed keys' (`KeyKind::read`). Every level here comes from a
     // resolution of this kind, so each read matches; the fallbacks are the closed values.
-    let list = |handle| lists.get(handle);
     match of {
         Kind::Toggle => Value::Toggle(kind::Toggle::read(of, level, list).unwrap_or(false)),
         Kind::Restriction => {

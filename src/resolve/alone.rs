@@ -4,7 +4,7 @@
 use super::lists::Combos;
 use super::{Acc, Resolver, cap, fold, meet, refusal};
 use crate::catalog::MergeRule;
-use crate::entitlements::{FeatureRef, ListPool, decode};
+use crate::entitlements::{FeatureRef, decode_with};
 use crate::error::LookupError;
 use crate::index::{EntityRef, UserIx, UserRanges};
 use crate::value::{Kind, ListValue, Value};
@@ -71,7 +71,7 @@ impl Resolver<'_> {
         let level = self.alone(ix, ranges, id.index(), &mut combos, true);
         Ok(match definition.kind() {
             Kind::List { .. } => Value::List(combos.value(level).unwrap_or_else(ListValue::empty)),
-            kind => decode(kind, level, &ListPool::empty()),
+            kind => decode_with(kind, level, |_| None),
         })
     }
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::lists::Combos;
 use super::{Ceiling, Need, Observer, Origin, Resolver, Scratch, Silent, cap, meet, plan_cap};
 use crate::catalog::FeatureId;
-use crate::entitlements::{ListPool, decode};
+use crate::entitlements::decode_with;
 use crate::error::{Path, SHOWN_NAMES, Shown, shown_names};
 use crate::index::{Setting, UserIx, handle};
 use crate::value::{Kind, ListValue, Value};
@@ -494,7 +494,7 @@ impl Resolver<'_> {
         };
         match feature.kind() {
             Kind::List { .. } => Value::List(combos.value(level).unwrap_or_else(ListValue::empty)),
-            kind => decode(kind, level, &ListPool::empty()),
+            kind => decode_with(kind, level, |_| None),
         }
     }
 

@@ -56,7 +56,7 @@ use std::sync::{Arc, Mutex};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::catalog::{Condition, FeatureId, MergeRule};
-use crate::entitlements::{Entitlements, FeatureRef, Layout, ListPool, Words, decode};
+use crate::entitlements::{Entitlements, FeatureRef, Layout, ListPool, Words, decode, decode_with};
 use crate::error::LookupError;
 use crate::index::{
     DeviceEntry, DeviceIx, EMPTY_LIST, EntityRef, TenantIndex, UnitIx, UserIx, UserRanges, handle,
@@ -1070,7 +1070,7 @@ impl<'i> Resolver<'i> {
         let feature = FeatureId::from_index(target).and_then(|t| catalog.get(t));
         let at_least = match (need, feature) {
             (Need::AtLeast(min), Some(f)) if !matches!(f.kind(), Kind::List { .. }) => {
-                let value = decode(f.kind(), min, &ListPool::empty());
+                let value = decode_with(f.kind(), min, |_| None);
                 Some(value.to_string())
             }
             _ => None,
