@@ -134,7 +134,14 @@ impl Resolver<'_> {
         if level != p.off {
             let unmet = self.unmet(
                 p,
-                |t| finals.iter().find(|&&(x, _)| x == t).map(|&(_, l)| l),
+                // `finals` is in requirement order: found by rank, O(log R).
+                |t| {
+                    let rank = |x: usize| self.rank.get(x).copied().unwrap_or(u32::MAX);
+                    let at = finals
+                        .binary_search_by_key(&rank(t), |&(x, _)| rank(x))
+                        .ok()?;
+                    finals.get(at).map(|&(_, l)| l)
+                },
                 combos,
             );
             if unmet.is_some() || (seats && self.seat_denied(ix, g)) {
@@ -147,9 +154,10 @@ impl Resolver<'_> {
     /// `f` and every feature it requires, each after what it requires (catalog requirement
     /// order). O(R log R) for R features in the chain; no recursion.
     fn requirement_chain(&self, f: usize, chain: &mut Vec<usize>) {
+        let mut seen = std::collections::BTreeSet::new();
         let mut stack = vec![f];
         while let Some(g) = stack.pop() {
-            if chain.contains(&g) {
+            if !seen.insert(g) {
                 continue;
             }
             chain.push(g);

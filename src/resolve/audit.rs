@@ -236,9 +236,17 @@ struct UserPass<'a, 'r> {
     gate_closed: bool,
     /// Preferences the gate made the current user lose.
     ignored: usize,
+    /// Per feature, whether the current user's templates set it (all `false` between users).
+    from_templates: Vec<bool>,
 }
 
-impl UserPass<'_, '_> {
+impl<'a> UserPass<'a, '_> {
+    /// What resolution reads of the current user, and the user.
+    fn current(&self) -> Option<(crate::index::UserRanges, &'a crate::index::UserEntry)> {
+        let index: &'a crate::index::TenantIndex = &self.resolver.index;
+        Some((*index.ranges.get(self.user)?, index.users.get(self.user)?))
+    }
+
     /// The path of one of the user's entries: `users[alice].overrides.chat`.
     fn path(&self, field: &str, f: usize) -> Path {
         let users = &self.resolver.index.users;
@@ -316,19 +324,23 @@ impl Observer for UserPass<'_, '_> {
     }
     fn templates_applied(&mut self, levels: &[i64], touched: &[usize]) {
         let r = self.resolver;
-        let (Some(ranges), Some(entry)) =
-            (r.index.ranges.get(self.user), r.index.users.get(self.user))
-        else {
+        let Some((ranges, entry)) = self.current() else {
             return;
         };
-        let ranges = *ranges;
         // A detached user's overrides are their settings by design: nothing below them
         // reaches the user any more.
-        if ranges.detached {
+        let overrides = r.index.override_levels(&ranges);
+        if ranges.detached || overrides.is_empty() {
             return;
         }
+        // Which features the templates set: a flag each, set and cleared for `touched` only.
+        for &f in touched {
+            if let Some(flag) = self.from_templates.get_mut(f) {
+                *flag = true;
+            }
+        }
         let mut found = Vec::new();
-        for &(f, level) in r.index.override_levels(&ranges) {
+        for &(f, level) in overrides {
             let Some(p) = r.features.get(f) else { continue };
             // An override turning a seat-licensed feature on is first in line for a seat.
             let counted =
@@ -349,7 +361,7 @@ impl Observer for UserPass<'_, '_> {
                 }
                 continue;
             }
-            let templates = touched.contains(&f);
+            let templates = self.from_templates.get(f).copied().unwrap_or(false);
             let below = if templates {
                 levels.get(f).copied()
             } else {
@@ -367,6 +379,11 @@ impl Observer for UserPass<'_, '_> {
             };
             found.push((f, format!("sets {value}, which {source} already")));
         }
+        for &f in touched {
+            if let Some(flag) = self.from_templates.get_mut(f) {
+                *flag = false;
+            }
+        }
         for (f, message) in found {
             let path = self.path("overrides", f);
             self.findings
@@ -375,12 +392,9 @@ impl Observer for UserPass<'_, '_> {
     }
     fn ceilings_applied(&mut self, levels: &[i64], gate_on: bool, combos: &mut Combos<'_>) {
         let r = self.resolver;
-        let (Some(ranges), Some(entry)) =
-            (r.index.ranges.get(self.user), r.index.users.get(self.user))
-        else {
+        let Some((ranges, entry)) = self.current() else {
             return;
         };
-        let ranges = *ranges;
         let mut found = Vec::new();
         self.ignored = 0;
         for &(f, preference) in r.index.preference_levels(&ranges) {
@@ -715,6 +729,7 @@ impl Resolver<'_> {
             findings: Vec::new(),
             gate_closed,
             ignored: 0,
+            from_templates: vec![false; self.features.len()],
         };
         let mut gate_users: Vec<(usize, usize)> = Vec::new();
         let (mut ignored, mut ignoring) = (0usize, 0usize);

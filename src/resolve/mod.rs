@@ -1474,13 +1474,22 @@ impl ResolvedPart<'_> {
     }
 }
 
+/// Rows as an ordered map `id -> {feature key -> value}`, in the order given.
+fn serialize_rows<'r, S: Serializer, Id: Serialize + 'r>(
+    serializer: S,
+    len: usize,
+    rows: impl Iterator<Item = (&'r Id, Entitlements)>,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(Some(len))?;
+    for (id, entitlements) in rows {
+        map.serialize_entry(id, &entitlements)?;
+    }
+    map.end()
+}
+
 impl Serialize for ResolvedPart<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.len()))?;
-        for (id, entitlements) in self.iter() {
-            map.serialize_entry(id.as_str(), &entitlements)?;
-        }
-        map.end()
+        serialize_rows(serializer, self.len(), self.iter())
     }
 }
 
@@ -1701,11 +1710,7 @@ impl ResolvedDevices<'_> {
 
 impl Serialize for ResolvedDevices<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.len()))?;
-        for (id, entitlements) in self.iter() {
-            map.serialize_entry(id.as_str(), &entitlements)?;
-        }
-        map.end()
+        serialize_rows(serializer, self.len(), self.iter())
     }
 }
 
@@ -1743,10 +1748,6 @@ impl<'r, 'i> IntoIterator for &'r ResolvedTenant<'i> {
 
 impl Serialize for ResolvedTenant<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.len()))?;
-        for (id, entitlements) in self.iter() {
-            map.serialize_entry(id.as_str(), &entitlements)?;
-        }
-        map.end()
+        serialize_rows(serializer, self.len(), self.iter())
     }
 }
