@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::fnv::{HashedIds, fnv1a64};
+use crate::fnv::{Positions, fnv1a64};
 use crate::index::{UserEntry, UserIx, handle};
 use crate::model::EndpointKind;
 
@@ -42,8 +42,9 @@ impl Assignment {
 /// The holds of every endpoint of one kind: per endpoint, sorted by start and disjoint.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 struct Holds {
-    /// Each endpoint's range in `holds`.
-    ranges: HashedIds<(u32, u32)>,
+    /// Each endpoint's position: its holds are `holds[starts[p]..starts[p + 1]]`.
+    ids: Positions,
+    starts: Vec<u32>,
     holds: Vec<Hold>,
 }
 
@@ -84,18 +85,17 @@ impl Holds {
             ))
         });
         let mut holds: Vec<Hold> = Vec::with_capacity(items.len());
-        let mut ranges: Vec<(&str, (u32, u32))> = Vec::new();
+        // Each endpoint once, with where its holds start.
+        let mut ids: Vec<&str> = Vec::new();
+        let mut starts: Vec<u32> = Vec::new();
         let mut current: Option<&str> = None;
-        let mut start = 0usize;
         // The hold reaching furthest so far on the current endpoint: (end, user).
         let mut open: (i128, UserIx) = (i128::MIN, UserIx(0));
         for (_, id, hold) in items {
             if current != Some(id) {
-                if let Some(previous) = current {
-                    ranges.push((previous, (handle(start), handle(holds.len()))));
-                }
                 current = Some(id);
-                start = holds.len();
+                ids.push(id);
+                starts.push(handle(holds.len()));
                 open = (hold.end(), hold.user);
                 holds.push(hold);
                 continue;
@@ -125,27 +125,28 @@ impl Holds {
             }
             holds.push(hold);
         }
-        if let Some(previous) = current {
-            ranges.push((previous, (handle(start), handle(holds.len()))));
-        }
+        starts.push(handle(holds.len()));
         Holds {
-            ranges: HashedIds::new(ranges),
+            ids: Positions::new(ids.into_iter()),
+            starts,
             holds,
         }
     }
 
     /// Every assignment of `id`, by start.
     fn of(&self, id: &str) -> &[Hold] {
-        self.ranges
-            .get(id)
-            .and_then(|&(start, end)| self.holds.get(start as usize..end as usize))
-            .unwrap_or_default()
+        self.find(id).unwrap_or_default()
+    }
+
+    fn find(&self, id: &str) -> Option<&[Hold]> {
+        let p = self.ids.find(id)?;
+        let (start, end) = (*self.starts.get(p)?, *self.starts.get(p.saturating_add(1))?);
+        self.holds.get(start as usize..end as usize)
     }
 
     /// Who holds `id` at `t`. O(log n).
     fn at(&self, id: &str, t: i64) -> Option<UserIx> {
-        let &(start, end) = self.ranges.get(id)?;
-        let holds = self.holds.get(start as usize..end as usize)?;
+        let holds = self.find(id)?;
         let after = holds.partition_point(|h| h.from <= t);
         let hold = holds.get(after.checked_sub(1)?)?;
         hold.holds_at(t).then_some(hold.user)
@@ -235,7 +236,7 @@ impl Endpoints {
                     EndpointKind::Extension => {
                         extensions.push((e.id.as_str(), hold));
                         if e.primary {
-                            dee.extend(user.dee.iter().map(|m| (m.as_str(), hold)));
+                            dee.extend(user.dee().iter().map(|m| (m.as_str(), hold)));
                         }
                     }
                 }
@@ -293,9 +294,9 @@ impl Endpoints {
     /// How many extensions and agent ids the tenant has assigned.
     pub fn len(&self) -> usize {
         self.extensions
-            .ranges
+            .ids
             .len()
-            .saturating_add(self.agents.ranges.len())
+            .saturating_add(self.agents.ids.len())
     }
 
     /// Whether no endpoint is assigned.

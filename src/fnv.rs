@@ -42,109 +42,6 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
     hasher.finish()
 }
 
-/// Ids looked up by their FNV-1a hash: slots sorted by hash, bucketed by the hash's top bits
-/// (about one slot per bucket), then the few ids with that hash compared. A lookup touches a
-/// bucket start, a slot and the id's bytes; a crafted document that puts many ids in one bucket
-/// only makes that bucket a bisection, O(log n), never a scan.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct HashedIds<V> {
-    /// Where each bucket's slots start, and one more entry: the number of slots.
-    starts: Vec<usize>,
-    /// How many top bits of a hash choose its bucket.
-    bits: u32,
-    slots: Vec<Slot<V>>,
-    /// Every id's bytes, one after the other.
-    text: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Slot<V> {
-    hash: u64,
-    /// The id's bytes in `text`.
-    at: usize,
-    len: usize,
-    value: V,
-}
-
-impl<V> Default for HashedIds<V> {
-    fn default() -> HashedIds<V> {
-        HashedIds {
-            starts: vec![0, 0],
-            bits: 0,
-            slots: Vec::new(),
-            text: String::new(),
-        }
-    }
-}
-
-impl<V> HashedIds<V> {
-    /// The table of `entries`; an id given twice keeps its first value. O(n log n).
-    pub(crate) fn new<S: AsRef<str>>(entries: impl IntoIterator<Item = (S, V)>) -> HashedIds<V> {
-        let mut keyed: Vec<(u64, S, V)> = entries
-            .into_iter()
-            .map(|(id, v)| (fnv1a64(id.as_ref().as_bytes()), id, v))
-            .collect();
-        // Stable: the first of equal ids stays first.
-        keyed.sort_by(|a, b| (a.0, a.1.as_ref()).cmp(&(b.0, b.1.as_ref())));
-        keyed.dedup_by(|later, earlier| {
-            later.0 == earlier.0 && later.1.as_ref() == earlier.1.as_ref()
-        });
-        let bits = usize::BITS
-            .saturating_sub(keyed.len().leading_zeros())
-            .min(32);
-        let buckets = 1usize << bits;
-        let mut starts = vec![0usize; buckets.saturating_add(1)];
-        let mut text = String::new();
-        let mut slots = Vec::with_capacity(keyed.len());
-        for (hash, id, value) in keyed {
-            let id = id.as_ref();
-            if let Some(count) = starts.get_mut(bucket(hash, bits).saturating_add(1)) {
-                *count = count.saturating_add(1);
-            }
-            slots.push(Slot {
-                hash,
-                at: text.len(),
-                len: id.len(),
-                value,
-            });
-            text.push_str(id);
-        }
-        // Counts to starts.
-        let mut total = 0usize;
-        for start in &mut starts {
-            total = total.saturating_add(*start);
-            *start = total;
-        }
-        HashedIds {
-            starts,
-            bits,
-            slots,
-            text,
-        }
-    }
-
-    /// The value of `id`. O(1) typically, O(log n) at worst.
-    #[inline]
-    pub(crate) fn get(&self, id: &str) -> Option<&V> {
-        let hash = fnv1a64(id.as_bytes());
-        let b = bucket(hash, self.bits);
-        let (lo, hi) = (*self.starts.get(b)?, *self.starts.get(b.saturating_add(1))?);
-        let slots = self.slots.get(lo..hi)?;
-        let first = slots.partition_point(|s| s.hash < hash);
-        slots
-            .get(first..)?
-            .iter()
-            .take_while(|s| s.hash == hash)
-            .find(|s| self.text.get(s.at..s.at.saturating_add(s.len)) == Some(id))
-            .map(|s| &s.value)
-    }
-
-    /// How many ids the table holds.
-    pub(crate) fn len(&self) -> usize {
-        self.slots.len()
-    }
-}
-
 /// The positions of the ids of one slice, looked up by FNV-1a hash. Buckets by the hash's top
 /// bits, about one id per bucket; within a bucket, bisection by the hash's low 32 bits, so a
 /// crafted document that fills one bucket makes a lookup O(log n), not a scan. The ids are
@@ -234,6 +131,11 @@ impl Positions {
         }
     }
 
+    /// How many ids the table holds.
+    pub(crate) fn len(&self) -> usize {
+        self.slots.len()
+    }
+
     /// The position of `id`. O(1) typically.
     #[inline]
     pub(crate) fn find(&self, id: &str) -> Option<usize> {
@@ -318,22 +220,5 @@ mod tests {
             ["", "a", "ab", "abc", "abcd"].map(|id| nested.find(id)),
             [Some(0), Some(1), Some(2), Some(3), None]
         );
-    }
-
-    #[test]
-    fn hashed_ids_find_every_id_and_nothing_else() {
-        let table = HashedIds::new((0..1000).map(|i| (format!("{i}"), i)));
-        assert_eq!(table.len(), 1000);
-        for i in 0..1000 {
-            assert_eq!(table.get(&format!("{i}")), Some(&i));
-        }
-        assert_eq!(table.get("1000"), None);
-        assert_eq!(table.get(""), None);
-        let first = HashedIds::new([("x", 1), ("x", 2)]);
-        assert_eq!(
-            HashedIds::<u8>::new(Vec::<(&str, u8)>::new()).get("x"),
-            None
-        );
-        assert_eq!((first.len(), first.get("x")), (1, Some(&1)));
     }
 }

@@ -413,9 +413,8 @@ impl Endpoint {
 pub(crate) struct SourceRef {
     pub(crate) template: TemplateIx,
     /// Position of the department or role in (rank, id, departments before roles) order:
-    /// lower wins a `Ranked` merge.
+    /// lower wins a `Ranked` merge. Also names the unit: see [`TenantIndex::unit_at`].
     pub(crate) priority: u32,
-    pub(crate) unit: UnitIx,
 }
 
 /// A department or a role.
@@ -445,17 +444,34 @@ pub(crate) struct UserRanges {
 }
 
 /// A validated user.
+///
+/// Kept small (a million-user tenant holds a million of these): what most users have is
+/// inline, what few have (a display name, overrides, preferences, DEE members) sits behind one
+/// optional box.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserEntry {
     pub(crate) id: UserId,
+    pub(crate) departments: Box<[DepartmentIx]>,
+    pub(crate) roles: Box<[RoleIx]>,
+    pub(crate) endpoints: Box<[Endpoint]>,
+    pub(crate) detached: bool,
+    pub(crate) extra: Option<Box<UserExtra>>,
+}
+
+/// The parts of a user most users leave empty.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct UserExtra {
     pub(crate) name: Option<String>,
-    pub(crate) departments: Vec<DepartmentIx>,
-    pub(crate) roles: Vec<RoleIx>,
     pub(crate) overrides: Assignments,
     pub(crate) preferences: Assignments,
-    pub(crate) detached: bool,
-    pub(crate) endpoints: Vec<Endpoint>,
     pub(crate) dee: Vec<String>,
+}
+
+impl UserExtra {
+    /// The box, or `None` when every part is empty.
+    pub(crate) fn boxed(self) -> Option<Box<UserExtra>> {
+        (self != UserExtra::default()).then(|| Box::new(self))
+    }
 }
 
 impl UserEntry {
@@ -465,7 +481,7 @@ impl UserEntry {
     }
     /// The display name, if any.
     pub fn name(&self) -> Option<&str> {
-        self.name.as_deref()
+        self.extra.as_ref()?.name.as_deref()
     }
     /// Departments, in id order, without repeats.
     pub fn departments(&self) -> &[DepartmentIx] {
@@ -477,11 +493,11 @@ impl UserEntry {
     }
     /// Admin overrides, sorted by feature.
     pub fn overrides(&self) -> &[(FeatureId, Setting)] {
-        &self.overrides
+        self.extra.as_ref().map_or(&[], |e| &e.overrides)
     }
     /// Self-preferences, sorted by feature.
     pub fn preferences(&self) -> &[(FeatureId, Setting)] {
-        &self.preferences
+        self.extra.as_ref().map_or(&[], |e| &e.preferences)
     }
     /// Whether templates no longer reach the user.
     pub fn detached(&self) -> bool {
@@ -493,7 +509,7 @@ impl UserEntry {
     }
     /// Dynamic-extension members.
     pub fn dee(&self) -> &[String] {
-        &self.dee
+        self.extra.as_ref().map_or(&[], |e| &e.dee)
     }
 }
 
@@ -503,7 +519,8 @@ pub struct DeviceEntry {
     pub(crate) id: DeviceId,
     pub(crate) owner: UserIx,
     pub(crate) platform: Platform,
-    pub(crate) app_id: String,
+    /// Shared by every device of one app: a tenant has few apps and many devices.
+    pub(crate) app_id: Arc<str>,
     pub(crate) version: AppVersion,
     pub(crate) last_seen: Option<i64>,
 }
@@ -573,6 +590,8 @@ pub struct TenantIndex {
     /// Who held which extension and agent id when.
     pub(crate) endpoints: Endpoints,
     pub(crate) sources: Vec<SourceRef>,
+    /// Every department and role by priority: the unit a [`SourceRef`] comes through.
+    pub(crate) units_by_priority: Vec<UnitIx>,
     /// Each user's [`UserRanges`], in user order.
     pub(crate) ranges: Vec<UserRanges>,
     /// Every user's overrides and preferences as (feature index, level), user after user.
@@ -608,6 +627,13 @@ impl TenantIndex {
         self.sources
             .get(start as usize..end as usize)
             .unwrap_or_default()
+    }
+
+    /// The department or role a template source comes through.
+    pub(crate) fn unit_at(&self, source: SourceRef) -> Option<UnitIx> {
+        self.units_by_priority
+            .get(source.priority as usize)
+            .copied()
     }
 
     /// A user's overrides as (feature index, level), in feature order.

@@ -15,7 +15,7 @@ use crate::graph::dependency_order;
 use crate::index::{
     Assignments, CompiledTemplate, DepartmentIx, DeviceEntry, DeviceIx, Endpoint, GroupEntry,
     ListTable, PlanCeiling, PolicySlot, RoleEntry, RoleIx, Scope, Setting, SourceRef, TemplateIx,
-    TenantIndex, Unit, UnitIx, UserEntry, UserIx, UserRanges, handle, list_key,
+    TenantIndex, Unit, UnitIx, UserEntry, UserExtra, UserIx, UserRanges, handle, list_key,
 };
 use crate::limits;
 use crate::model::{AdminScope, Availability, CatalogSource, SCHEMA_VERSION, Tenant, Values};
@@ -396,45 +396,48 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
                 );
             }
         }
-        let mut in_departments: Vec<DepartmentIx> = u
-            .departments
-            .iter()
-            .filter_map(|d| {
-                departments.resolve(
-                    d.as_str(),
-                    "department",
-                    &path.field("departments"),
-                    &mut v.problems,
-                )
-            })
-            .map(DepartmentIx)
-            .collect();
-        in_departments.sort();
+        // Sized to the document's lists, so that boxing them does not reallocate.
+        let mut in_departments: Vec<DepartmentIx> = Vec::with_capacity(u.departments.len());
+        in_departments.extend(
+            u.departments
+                .iter()
+                .filter_map(|d| {
+                    departments.resolve(
+                        d.as_str(),
+                        "department",
+                        &path.field("departments"),
+                        &mut v.problems,
+                    )
+                })
+                .map(DepartmentIx),
+        );
+        in_departments.sort_unstable();
         in_departments.dedup();
-        let mut in_roles: Vec<RoleIx> = u
-            .roles
-            .iter()
-            .filter_map(|r| {
-                roles.resolve(r.as_str(), "role", &path.field("roles"), &mut v.problems)
-            })
-            .map(RoleIx)
-            .collect();
-        in_roles.sort();
+        let mut in_roles: Vec<RoleIx> = Vec::with_capacity(u.roles.len());
+        in_roles.extend(
+            u.roles
+                .iter()
+                .filter_map(|r| {
+                    roles.resolve(r.as_str(), "role", &path.field("roles"), &mut v.problems)
+                })
+                .map(RoleIx),
+        );
+        in_roles.sort_unstable();
         in_roles.dedup();
-        let overrides = v.assignments(&u.overrides, &path.field("overrides"));
-        let preferences = v.assignments(&u.preferences, &path.field("preferences"));
+        let extra = UserExtra {
+            name: u.name.clone(),
+            overrides: v.assignments(&u.overrides, &path.field("overrides")),
+            preferences: v.assignments(&u.preferences, &path.field("preferences")),
+            dee: v.dee(u, &path),
+        };
         let endpoints = v.endpoints(u, &path);
-        let dee = v.dee(u, &path);
         user_entries.push(UserEntry {
             id: u.id.clone(),
-            name: u.name.clone(),
-            departments: in_departments,
-            roles: in_roles,
-            overrides,
-            preferences,
+            departments: in_departments.into_boxed_slice(),
+            roles: in_roles.into_boxed_slice(),
+            endpoints: endpoints.into_boxed_slice(),
             detached: u.detached,
-            endpoints,
-            dee,
+            extra: extra.boxed(),
         });
     }
     let (endpoints, overlaps) = Endpoints::new(&user_entries);
@@ -446,7 +449,7 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
             ..UserRanges::default()
         })
         .collect();
-    let sources = template_sources(
+    let (sources, units_by_priority) = template_sources(
         &department_entries,
         &role_entries,
         &user_entries,
@@ -454,6 +457,8 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
     );
 
     let mut device_entries = Vec::with_capacity(devices.order.len());
+    // Each app id once, however many devices run the app.
+    let mut apps: BTreeMap<&str, Arc<str>> = BTreeMap::new();
     // A user's devices usually sit together: remember the last owner found.
     let mut last_owner: Option<(&str, u32)> = None;
     for &i in &devices.order {
@@ -488,7 +493,10 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
                 id: d.id.clone(),
                 owner: UserIx(owner),
                 platform: d.platform,
-                app_id: d.app_id.clone(),
+                app_id: Arc::clone(
+                    apps.entry(d.app_id.as_str())
+                        .or_insert_with(|| Arc::from(d.app_id.as_str())),
+                ),
                 version,
                 last_seen: d.last_seen,
             });
@@ -519,6 +527,7 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
         device_positions: std::mem::take(&mut devices.positions),
         users: user_entries,
         sources,
+        units_by_priority,
         ranges,
         levels: Vec::new(),
         owned_devices: {
@@ -551,7 +560,7 @@ fn template_sources(
     roles: &[RoleEntry],
     users: &[UserEntry],
     ranges: &mut [UserRanges],
-) -> Vec<SourceRef> {
+) -> (Vec<SourceRef>, Vec<UnitIx>) {
     let mut order: Vec<(i32, &str, UnitIx)> = departments
         .iter()
         .enumerate()
@@ -573,6 +582,7 @@ fn template_sources(
     order.sort_by(|a, b| (a.0, a.1, a.2.is_role()).cmp(&(b.0, b.1, b.2.is_role())));
     let mut department_priority = vec![u32::MAX; departments.len()];
     let mut role_priority = vec![u32::MAX; roles.len()];
+    let by_priority: Vec<UnitIx> = order.iter().map(|&(_, _, unit)| unit).collect();
     for (position, (_, _, unit)) in order.into_iter().enumerate() {
         let (table, i) = match unit {
             UnitIx::Department(d) => (&mut department_priority, d.index()),
@@ -583,7 +593,12 @@ fn template_sources(
         }
     }
 
-    let mut sources = Vec::new();
+    // Sized once: one source per membership at most.
+    let memberships = users
+        .iter()
+        .map(|u| u.departments.len().saturating_add(u.roles.len()))
+        .fold(0usize, usize::saturating_add);
+    let mut sources = Vec::with_capacity(memberships);
     for (user, range) in users.iter().zip(ranges) {
         let start = handle(sources.len());
         for d in &user.departments {
@@ -592,11 +607,7 @@ fn template_sources(
                 department_priority.get(d.index()),
             ) && let Some(template) = unit.template
             {
-                sources.push(SourceRef {
-                    template,
-                    priority,
-                    unit: UnitIx::Department(*d),
-                });
+                sources.push(SourceRef { template, priority });
             }
         }
         for r in &user.roles {
@@ -604,16 +615,13 @@ fn template_sources(
                 (roles.get(r.index()), role_priority.get(r.index()))
                 && let Some(template) = role.unit.template
             {
-                sources.push(SourceRef {
-                    template,
-                    priority,
-                    unit: UnitIx::Role(*r),
-                });
+                sources.push(SourceRef { template, priority });
             }
         }
         range.sources = (start, handle(sources.len()));
     }
-    sources
+    sources.shrink_to_fit();
+    (sources, by_priority)
 }
 
 /// Lays out every user's overrides and preferences as (feature, level) in one array, in user
@@ -621,12 +629,20 @@ fn template_sources(
 ///
 /// O(total overrides and preferences).
 fn user_levels(users: &[UserEntry], ranges: &mut [UserRanges]) -> Vec<(usize, i64)> {
-    let mut levels = Vec::new();
+    let count = users
+        .iter()
+        .map(|u| u.overrides().len().saturating_add(u.preferences().len()))
+        .fold(0usize, usize::saturating_add);
+    let mut levels = Vec::with_capacity(count);
     for (user, range) in users.iter().zip(ranges) {
         let start = handle(levels.len());
-        levels.extend(user.overrides.iter().map(|(id, s)| (id.index(), s.level)));
+        levels.extend(user.overrides().iter().map(|(id, s)| (id.index(), s.level)));
         let middle = handle(levels.len());
-        levels.extend(user.preferences.iter().map(|(id, s)| (id.index(), s.level)));
+        levels.extend(
+            user.preferences()
+                .iter()
+                .map(|(id, s)| (id.index(), s.level)),
+        );
         range.overrides = (start, middle);
         range.preferences = (middle, handle(levels.len()));
     }
@@ -653,9 +669,13 @@ fn assign_list_handles(index: &mut TenantIndex) {
     for template in &mut index.templates {
         settings.extend(template.values.iter_mut().map(|(_, s)| s));
     }
-    for user in &mut index.users {
-        settings.extend(user.overrides.iter_mut().map(|(_, s)| s));
-        settings.extend(user.preferences.iter_mut().map(|(_, s)| s));
+    for extra in index
+        .users
+        .iter_mut()
+        .filter_map(|u| u.extra.as_deref_mut())
+    {
+        settings.extend(extra.overrides.iter_mut().map(|(_, s)| s));
+        settings.extend(extra.preferences.iter_mut().map(|(_, s)| s));
     }
     // Settings inherited through template parents share one allocation: number each shared
     // value once. The address only groups equal allocations; handles follow list order.
@@ -1279,7 +1299,10 @@ impl<'c> Validator<'c> {
             });
         }
         out.sort_by(|a, b| (a.kind, &a.id, a.from).cmp(&(b.kind, &b.id, b.from)));
-        // One primary at a time.
+        // One primary at a time (most users have one, or none: nothing to check).
+        if out.iter().filter(|e| e.primary).nth(1).is_none() {
+            return out;
+        }
         let mut primaries: Vec<&Endpoint> = out.iter().filter(|e| e.primary).collect();
         primaries.sort_by_key(|e| e.from);
         let mut open: Option<&Endpoint> = None;

@@ -412,7 +412,7 @@ impl<'i> RecordingRights<'i> {
                 EndpointKind::Extension => {
                     extensions.push(e.id.as_str());
                     if e.primary {
-                        extensions.extend(entry.dee.iter().map(String::as_str));
+                        extensions.extend(entry.dee().iter().map(String::as_str));
                     }
                 }
                 EndpointKind::Agent => agents.push(e.id.as_str()),

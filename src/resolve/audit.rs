@@ -208,7 +208,7 @@ fn known_numbers(index: &crate::index::TenantIndex) -> BTreeSet<&str> {
     let mut known: BTreeSet<&str> = BTreeSet::new();
     for user in &index.users {
         known.extend(user.endpoints.iter().map(|e| e.id.as_str()));
-        known.extend(user.dee.iter().map(String::as_str));
+        known.extend(user.dee().iter().map(String::as_str));
     }
     known.extend(index.groups.iter().filter_map(|g| g.number()));
     known.extend(index.numbers().iter().map(|n| n.number.as_str()));
@@ -316,7 +316,7 @@ impl Observer for UserPass<'_, '_> {
         &mut self,
         _: crate::model::TemplateId,
         _: Option<crate::model::TemplateId>,
-        _: crate::index::UnitIx,
+        _: Option<crate::index::UnitIx>,
         _: i64,
         _: u32,
         _: bool,
@@ -349,7 +349,7 @@ impl Observer for UserPass<'_, '_> {
                 continue;
             }
             let value =
-                setting_of(&entry.overrides, f).map_or_else(String::new, |s| brief(&s.value));
+                setting_of(entry.overrides(), f).map_or_else(String::new, |s| brief(&s.value));
             if p.locked {
                 // Equal to the lock (as the plan leaves it): it changes nothing. Otherwise the
                 // lock replaces it: a shadowed entry, reported as such.
@@ -403,7 +403,7 @@ impl Observer for UserPass<'_, '_> {
             };
             let key = Shown(r.key(f));
             let value =
-                setting_of(&entry.preferences, f).map_or_else(String::new, |s| brief(&s.value));
+                setting_of(entry.preferences(), f).map_or_else(String::new, |s| brief(&s.value));
             if !p.adjustable {
                 found.push((
                     f,
@@ -676,7 +676,7 @@ impl Resolver<'_> {
         }
         // Overrides.
         for user in &index.users {
-            for (id, setting) in &user.overrides {
+            for (id, setting) in user.overrides() {
                 if let Some(clause) = self.shadow(id.index(), setting.level, combos) {
                     out.push(Finding::new(
                         at::user(user.id.as_str(), "overrides").field(index.catalog.key(*id)),
@@ -868,7 +868,7 @@ impl Resolver<'_> {
             });
         }
         for user in &index.users {
-            for (id, setting) in &user.overrides {
+            for (id, setting) in user.overrides() {
                 mark(id.index(), setting.level, &|| {
                     at::user(user.id.as_str(), "overrides").field(index.catalog.key(*id))
                 });
@@ -898,7 +898,7 @@ impl Resolver<'_> {
             .iter()
             .zip(&index.ranges)
             .position(|(user, ranges)| {
-                let by_override = setting_of(&user.overrides, f).is_some_and(|s| on(s.level));
+                let by_override = setting_of(user.overrides(), f).is_some_and(|s| on(s.level));
                 let by_template = !ranges.detached
                     && index.sources_of(ranges).iter().any(|source| {
                         self.templates
@@ -990,8 +990,8 @@ impl Resolver<'_> {
         }
         for user in &index.users {
             for (field, entries) in [
-                ("overrides", &user.overrides),
-                ("preferences", &user.preferences),
+                ("overrides", user.overrides()),
+                ("preferences", user.preferences()),
             ] {
                 if let Some(setting) = setting_of(entries, id.index()) {
                     check(

@@ -93,7 +93,7 @@ impl Resolver<'_> {
                         .unwrap_or(false)
                 })
                 || user
-                    .overrides
+                    .overrides()
                     .iter()
                     .any(|(id, setting)| counts(id.index()) && is_on(id.index(), setting.level));
             if !candidate {
@@ -108,10 +108,10 @@ impl Resolver<'_> {
                     continue;
                 }
                 let overridden_on = user
-                    .overrides
+                    .overrides()
                     .binary_search_by_key(&f, |(id, _)| id.index())
                     .ok()
-                    .and_then(|i| user.overrides.get(i))
+                    .and_then(|i| user.overrides().get(i))
                     .is_some_and(|(_, setting)| setting.level != p.off);
                 let list = if overridden_on {
                     first.get_mut(k)

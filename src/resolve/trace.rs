@@ -454,17 +454,18 @@ impl Observer for Recorder<'_> {
         &mut self,
         template: TemplateId,
         inherited_by: Option<TemplateId>,
-        source: UnitIx,
+        source: Option<UnitIx>,
         level: i64,
         priority: u32,
         locked: bool,
     ) {
         let via = match source {
-            UnitIx::Department(d) => self
+            None => None,
+            Some(UnitIx::Department(d)) => self
                 .index
                 .department(d)
                 .map(|d| Via::Department(d.id.clone())),
-            UnitIx::Role(r) => self.index.role(r).map(|r| Via::Role(r.unit.id.clone())),
+            Some(UnitIx::Role(r)) => self.index.role(r).map(|r| Via::Role(r.unit.id.clone())),
         };
         let Some(via) = via else { return };
         if !locked {
