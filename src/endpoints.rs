@@ -71,20 +71,24 @@ impl Holds {
         items: Vec<(&'a str, Hold)>,
         overlaps: &mut Vec<Overlap<'a>>,
     ) -> Holds {
-        let mut items: Vec<(u64, &str, Hold)> = items
-            .into_iter()
-            .map(|(id, hold)| (fnv1a64(id.as_bytes()), id, hold))
+        // Sort small (hash, position) pairs: distinct endpoints nearly always differ in hash,
+        // so most comparisons are of integers; ties fall back to the full order.
+        let mut order: Vec<(u64, usize)> = items
+            .iter()
+            .enumerate()
+            .map(|(k, (id, _))| (fnv1a64(id.as_bytes()), k))
             .collect();
-        items.sort_unstable_by(|a, b| {
-            (a.0, a.1, a.2.from, a.2.end(), a.2.user).cmp(&(
-                b.0,
-                b.1,
-                b.2.from,
-                b.2.end(),
-                b.2.user,
-            ))
+        order.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0).then_with(|| {
+                let key = |k: usize| items.get(k).map(|(id, h)| (*id, h.from, h.end(), h.user));
+                key(a.1).cmp(&key(b.1))
+            })
         });
         let mut holds: Vec<Hold> = Vec::with_capacity(items.len());
+        let items = order.into_iter().filter_map(|(hash, k)| {
+            let &(id, hold) = items.get(k)?;
+            Some((hash, id, hold))
+        });
         // Each endpoint once, with where its holds start.
         let mut ids: Vec<&str> = Vec::new();
         let mut starts: Vec<u32> = Vec::new();

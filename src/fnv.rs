@@ -67,53 +67,71 @@ struct Slot32 {
     at: u32,
 }
 
+/// Hashes grouped by their top `bits` bits (about one per bucket), each bucket's few by their
+/// low bits and then by position: where each bucket starts (and one more entry, the count),
+/// the number of bits, and the hashes' indices in that order. O(n), where sorting them all
+/// took a fifth of building an index.
+fn bucketed(hashes: &[u64]) -> (Vec<u32>, u32, Vec<usize>) {
+    let bits = usize::BITS
+        .saturating_sub(hashes.len().leading_zeros())
+        .min(32);
+    let buckets = 1usize << bits;
+    let mut starts = vec![0u32; buckets.saturating_add(1)];
+    for &hash in hashes {
+        if let Some(count) = starts.get_mut(bucket(hash, bits).saturating_add(1)) {
+            *count = count.saturating_add(1);
+        }
+    }
+    let mut total = 0u32;
+    for start in &mut starts {
+        total = total.saturating_add(*start);
+        *start = total;
+    }
+    let mut next: Vec<u32> = starts.clone();
+    let mut order: Vec<usize> = vec![0; hashes.len()];
+    for (k, &hash) in hashes.iter().enumerate() {
+        if let Some(at) = next.get_mut(bucket(hash, bits))
+            && let Some(slot) = order.get_mut(*at as usize)
+        {
+            *slot = k;
+            *at = at.saturating_add(1);
+        }
+    }
+    for pair in starts.windows(2) {
+        if let [lo, hi] = *pair
+            && hi.saturating_sub(lo) > 1
+            && let Some(run) = order.get_mut(lo as usize..hi as usize)
+        {
+            run.sort_unstable_by_key(|&k| (hashes.get(k).copied().map(low), k));
+        }
+    }
+    (starts, bits, order)
+}
+
+/// The range of slots of `hash`'s bucket.
+#[inline]
+fn bucket_range(starts: &[u32], bits: u32, hash: u64) -> Option<(usize, usize)> {
+    let b = bucket(hash, bits);
+    let (lo, hi) = (*starts.get(b)?, *starts.get(b.saturating_add(1))?);
+    Some((lo as usize, hi as usize))
+}
+
 impl Positions {
-    /// The positions of `ids`, in order. O(n log n). Callers keep fewer than `u32::MAX` ids
-    /// and bytes of ids (validation's limits); anything past that is left out.
+    /// The positions of `ids`, in order. O(n). Callers keep fewer than `u32::MAX` ids and
+    /// bytes of ids (validation's limits); anything past that is left out.
     pub(crate) fn new<'a>(ids: impl Iterator<Item = &'a str>) -> Positions {
-        let keyed: Vec<(u64, u32, &str)> = ids
-            .enumerate()
-            .filter_map(|(i, id)| Some((fnv1a64(id.as_bytes()), u32::try_from(i).ok()?, id)))
-            .collect();
-        let bits = usize::BITS
-            .saturating_sub(keyed.len().leading_zeros())
-            .min(32);
-        let buckets = 1usize << bits;
-        // Counting sort by bucket (about one id each), then each bucket's few ids by the low
-        // bits: O(n), where sorting them all took a fifth of building an index.
-        let mut starts = vec![0u32; buckets.saturating_add(1)];
-        for &(hash, _, _) in &keyed {
-            if let Some(count) = starts.get_mut(bucket(hash, bits).saturating_add(1)) {
-                *count = count.saturating_add(1);
-            }
-        }
-        let mut total = 0u32;
-        for start in &mut starts {
-            total = total.saturating_add(*start);
-            *start = total;
-        }
-        let mut next: Vec<u32> = starts.clone();
-        let mut order: Vec<usize> = vec![0; keyed.len()];
-        for (k, &(hash, _, _)) in keyed.iter().enumerate() {
-            if let Some(at) = next.get_mut(bucket(hash, bits))
-                && let Some(slot) = order.get_mut(*at as usize)
-            {
-                *slot = k;
-                *at = at.saturating_add(1);
-            }
-        }
-        for pair in starts.windows(2) {
-            if let [lo, hi] = *pair
-                && hi.saturating_sub(lo) > 1
-                && let Some(run) = order.get_mut(lo as usize..hi as usize)
-            {
-                run.sort_unstable_by_key(|&k| keyed.get(k).map(|&(hash, i, _)| (low(hash), i)));
-            }
-        }
-        let mut slots = Vec::with_capacity(keyed.len());
+        let ids: Vec<&str> = ids.take(u32::MAX as usize).collect();
+        let hashes: Vec<u64> = ids.iter().map(|id| fnv1a64(id.as_bytes())).collect();
+        let (starts, bits, order) = bucketed(&hashes);
+        let mut slots = Vec::with_capacity(ids.len());
         let mut text = String::new();
-        for &(hash, position, id) in order.iter().filter_map(|&k| keyed.get(k)) {
-            let Ok(at) = u32::try_from(text.len()) else {
+        for k in order {
+            let (Some(&hash), Some(id), Ok(position), Ok(at)) = (
+                hashes.get(k),
+                ids.get(k),
+                u32::try_from(k),
+                u32::try_from(text.len()),
+            ) else {
                 break;
             };
             slots.push(Slot32 {
@@ -140,9 +158,7 @@ impl Positions {
     #[inline]
     pub(crate) fn find(&self, id: &str) -> Option<usize> {
         let hash = fnv1a64(id.as_bytes());
-        let b = bucket(hash, self.bits);
-        let (lo, hi) = (*self.starts.get(b)?, *self.starts.get(b.saturating_add(1))?);
-        let (lo, hi) = (lo as usize, hi as usize);
+        let (lo, hi) = bucket_range(&self.starts, self.bits, hash)?;
         let slots = self.slots.get(lo..hi)?;
         let key = low(hash);
         let first = slots.partition_point(|s| s.low < key);
@@ -158,6 +174,57 @@ impl Positions {
             }
         }
         None
+    }
+}
+
+/// The positions of the ids of one slice, as [`Positions`] but without a copy of the ids: a
+/// lookup compares with the slice's own ids. 8 bytes per id and 4 per bucket, for tables
+/// (devices) whose lookups matter less than their size.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct BarePositions {
+    starts: Vec<u32>,
+    bits: u32,
+    /// Per id, in bucket order: the hash's low bits and the id's position.
+    slots: Vec<(u32, u32)>,
+}
+
+impl BarePositions {
+    /// The positions of `ids`, in order. O(n); ids past `u32::MAX` are left out.
+    pub(crate) fn new<'a>(ids: impl Iterator<Item = &'a str>) -> BarePositions {
+        let hashes: Vec<u64> = ids
+            .take(u32::MAX as usize)
+            .map(|id| fnv1a64(id.as_bytes()))
+            .collect();
+        let (starts, bits, order) = bucketed(&hashes);
+        let slots = order
+            .into_iter()
+            .filter_map(|k| Some((low(*hashes.get(k)?), u32::try_from(k).ok()?)))
+            .collect();
+        BarePositions {
+            starts,
+            bits,
+            slots,
+        }
+    }
+
+    /// The position of `id`, given each position's id. O(1) typically.
+    #[inline]
+    pub(crate) fn find<'a>(
+        &self,
+        id: &str,
+        id_at: impl Fn(usize) -> Option<&'a str>,
+    ) -> Option<usize> {
+        let hash = fnv1a64(id.as_bytes());
+        let (lo, hi) = bucket_range(&self.starts, self.bits, hash)?;
+        let slots = self.slots.get(lo..hi)?;
+        let key = low(hash);
+        let first = slots.partition_point(|s| s.0 < key);
+        slots
+            .get(first..)?
+            .iter()
+            .take_while(|s| s.0 == key)
+            .map(|s| s.1 as usize)
+            .find(|&position| id_at(position) == Some(id))
     }
 }
 
@@ -211,6 +278,13 @@ mod tests {
         assert_eq!(positions.find("u1000"), None);
         assert_eq!(positions.find("u000"), None);
         assert_eq!(positions.find(""), None);
+        let bare = BarePositions::new(ids.iter().map(String::as_str));
+        let id_at = |p: usize| ids.get(p).map(String::as_str);
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(bare.find(id, id_at), Some(i));
+        }
+        assert_eq!(bare.find("u1000", id_at), None);
+        assert_eq!(BarePositions::default().find("u0001", id_at), None);
         let none: [&str; 0] = [];
         assert_eq!(Positions::new(none.into_iter()).find("x"), None);
         assert_eq!(Positions::default().find("u0001"), None);

@@ -470,7 +470,11 @@ pub(crate) struct UserExtra {
 impl UserExtra {
     /// The box, or `None` when every part is empty.
     pub(crate) fn boxed(self) -> Option<Box<UserExtra>> {
-        (self != UserExtra::default()).then(|| Box::new(self))
+        let empty = self.name.is_none()
+            && self.overrides.is_empty()
+            && self.preferences.is_empty()
+            && self.dee.is_empty();
+        (!empty).then(|| Box::new(self))
     }
 }
 
@@ -522,7 +526,9 @@ pub struct DeviceEntry {
     /// Shared by every device of one app: a tenant has few apps and many devices.
     pub(crate) app_id: Arc<str>,
     pub(crate) version: AppVersion,
-    pub(crate) last_seen: Option<i64>,
+    /// When it last registered, if `seen` (kept apart: `Option<i64>` takes 16 bytes).
+    pub(crate) last_seen: i64,
+    pub(crate) seen: bool,
 }
 
 impl DeviceEntry {
@@ -548,7 +554,7 @@ impl DeviceEntry {
     }
     /// When it last registered.
     pub fn last_seen(&self) -> Option<i64> {
-        self.last_seen
+        self.seen.then_some(self.last_seen)
     }
 }
 
@@ -586,7 +592,7 @@ pub struct TenantIndex {
     /// Each user's position by id: the lookup behind every call that names a user by id.
     pub(crate) user_positions: crate::fnv::Positions,
     /// Each device's position by id.
-    pub(crate) device_positions: crate::fnv::Positions,
+    pub(crate) device_positions: crate::fnv::BarePositions,
     /// Who held which extension and agent id when.
     pub(crate) endpoints: Endpoints,
     pub(crate) sources: Vec<SourceRef>,
@@ -782,6 +788,8 @@ impl TenantIndex {
     }
     /// The handle of a device id.
     pub fn device_ix(&self, id: &str) -> Option<DeviceIx> {
-        self.device_positions.find(id).map(|i| DeviceIx(handle(i)))
+        self.device_positions
+            .find(id, |d| self.devices.get(d).map(|d| d.id.as_str()))
+            .map(|i| DeviceIx(handle(i)))
     }
 }

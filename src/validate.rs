@@ -185,13 +185,13 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
         .map(|(_, f)| v.setting(f.default().clone()))
         .collect();
 
-    let templates = Names::of(&tenant.templates, &mut v.problems);
-    let departments = Names::of(&tenant.departments, &mut v.problems);
-    let roles = Names::of(&tenant.roles, &mut v.problems);
-    let groups = Names::of(&tenant.groups, &mut v.problems);
+    let templates = Names::of(&tenant.templates, &mut v.problems).looked_up();
+    let departments = Names::of(&tenant.departments, &mut v.problems).looked_up();
+    let roles = Names::of(&tenant.roles, &mut v.problems).looked_up();
+    let groups = Names::of(&tenant.groups, &mut v.problems).looked_up();
     v.groups.clone_from(&groups.sorted);
-    let mut users = Names::of(&tenant.users, &mut v.problems);
-    let mut devices = Names::of(&tenant.devices, &mut v.problems);
+    let mut users = Names::of(&tenant.users, &mut v.problems).looked_up();
+    let devices = Names::of(&tenant.devices, &mut v.problems);
 
     if let Some(code) = &tenant.home_country_code
         && !is_digits(code, 1, 3)
@@ -498,7 +498,8 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
                         .or_insert_with(|| Arc::from(d.app_id.as_str())),
                 ),
                 version,
-                last_seen: d.last_seen,
+                last_seen: d.last_seen.unwrap_or(0),
+                seen: d.last_seen.is_some(),
             });
         }
     }
@@ -524,7 +525,7 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
         endpoints,
         // The users and devices kept are the named ones, in the same order.
         user_positions: std::mem::take(&mut users.positions),
-        device_positions: std::mem::take(&mut devices.positions),
+        device_positions: crate::fnv::BarePositions::new(devices.sorted.iter().copied()),
         users: user_entries,
         sources,
         units_by_priority,
@@ -831,12 +832,18 @@ impl<'a> Names<'a> {
                 );
             }
         }
-        let positions = crate::fnv::Positions::new(sorted.iter().copied());
         Names {
             sorted,
             order,
-            positions,
+            positions: crate::fnv::Positions::default(),
         }
+    }
+
+    /// The same names, ready to be looked up by id: every collection but devices, which
+    /// nothing in a document refers to.
+    fn looked_up(mut self) -> Names<'a> {
+        self.positions = crate::fnv::Positions::new(self.sorted.iter().copied());
+        self
     }
 
     /// The handle of `id`. O(1) typically.
