@@ -122,7 +122,13 @@ impl Positions {
     pub(crate) fn new<'a>(ids: impl Iterator<Item = &'a str>) -> Positions {
         let ids: Vec<&str> = ids.take(u32::MAX as usize).collect();
         let hashes: Vec<u64> = ids.iter().map(|id| fnv1a64(id.as_bytes())).collect();
-        let (starts, bits, order) = bucketed(&hashes);
+        Positions::hashed(&ids, &hashes)
+    }
+
+    /// The positions of `ids`, whose FNV-1a hashes the caller has computed already
+    /// (`hashes[i]` is the hash of `ids[i]`).
+    pub(crate) fn hashed(ids: &[&str], hashes: &[u64]) -> Positions {
+        let (starts, bits, order) = bucketed(hashes.get(..ids.len()).unwrap_or(hashes));
         let mut slots = Vec::with_capacity(ids.len());
         let mut text = String::new();
         for k in order {
@@ -190,12 +196,19 @@ pub(crate) struct BarePositions {
 
 impl BarePositions {
     /// The positions of `ids`, in order. O(n); ids past `u32::MAX` are left out.
+    #[cfg(test)]
     pub(crate) fn new<'a>(ids: impl Iterator<Item = &'a str>) -> BarePositions {
         let hashes: Vec<u64> = ids
             .take(u32::MAX as usize)
             .map(|id| fnv1a64(id.as_bytes()))
             .collect();
-        let (starts, bits, order) = bucketed(&hashes);
+        BarePositions::hashed(&hashes)
+    }
+
+    /// The positions of ids whose FNV-1a hashes are `hashes`, in order.
+    pub(crate) fn hashed(hashes: &[u64]) -> BarePositions {
+        let hashes = hashes.get(..u32::MAX as usize).unwrap_or(hashes);
+        let (starts, bits, order) = bucketed(hashes);
         let slots = order
             .into_iter()
             .filter_map(|k| Some((low(*hashes.get(k)?), u32::try_from(k).ok()?)))

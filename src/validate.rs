@@ -376,7 +376,7 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
         .collect();
 
     let mut user_entries: Vec<UserEntry> = Vec::with_capacity(users.order.len());
-    for &i in &users.order {
+    for (h, &i) in users.order.iter().enumerate() {
         let Some(u) = tenant.users.get(i) else {
             continue;
         };
@@ -432,7 +432,8 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
         };
         let endpoints = v.endpoints(u, &path);
         user_entries.push(UserEntry {
-            id: u.id.clone(),
+            // From the names' buffer: the document's copy is a cache miss away.
+            id: users.id(h).into(),
             departments: in_departments.into_boxed_slice(),
             roles: in_roles.into_boxed_slice(),
             endpoints: endpoints.into_boxed_slice(),
@@ -461,7 +462,7 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
     let mut apps: BTreeMap<&str, Arc<str>> = BTreeMap::new();
     // A user's devices usually sit together: remember the last owner found.
     let mut last_owner: Option<(&str, u32)> = None;
-    for &i in &devices.order {
+    for (h, &i) in devices.order.iter().enumerate() {
         let Some(d) = tenant.devices.get(i) else {
             continue;
         };
@@ -490,7 +491,7 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
         };
         if let (Some(owner), Some(version)) = (owner, version) {
             device_entries.push(DeviceEntry {
-                id: d.id.clone(),
+                id: devices.id(h).into(),
                 owner: UserIx(owner),
                 platform: d.platform,
                 app_id: Arc::clone(
@@ -525,7 +526,7 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
         endpoints,
         // The users and devices kept are the named ones, in the same order.
         user_positions: std::mem::take(&mut users.positions),
-        device_positions: crate::fnv::BarePositions::new(devices.sorted.iter().copied()),
+        device_positions: crate::fnv::BarePositions::hashed(&devices.hashes),
         users: user_entries,
         sources,
         units_by_priority,
@@ -730,11 +731,21 @@ fn check_id_length(id: &str, what: &'static str, path: &At<'_>, problems: &mut P
 }
 
 /// Ids of one collection, interned in id (byte) order.
+///
+/// A tenant's ids are small separate allocations spread over the heap: reading one costs a
+/// cache miss. So each id is read once where possible: when the document lists entries in id
+/// order (as exports do), one pass checks the order, hashes each id and copies it into one
+/// buffer; later steps read the buffer.
 struct Names<'a> {
     /// The kept ids, sorted: an id's position is its dense handle.
     sorted: Vec<&'a str>,
     /// Document positions of the kept entries, in id order.
     order: Vec<usize>,
+    /// The kept ids' FNV-1a hashes, in id order.
+    hashes: Vec<u64>,
+    /// The kept ids one after another, in id order; `ends[h]` is where id `h` ends.
+    text: String,
+    ends: Vec<u32>,
     /// The kept ids' handles by hash: every reference to an entry is looked up here.
     positions: crate::fnv::Positions,
 }
@@ -773,9 +784,16 @@ impl<'a> Names<'a> {
     /// Interns the ids of `items`; empty and repeated ids are reported (in document order) and
     /// the entry skipped, keeping the first of repeated ids.
     ///
-    /// O(n log n) for n entries.
+    /// O(n) when the entries come in id order, O(n log n) otherwise.
     fn of<T: Entry>(items: &'a [T], problems: &mut Problems) -> Names<'a> {
-        let what = T::WHAT;
+        let mut names = Names {
+            sorted: Vec::new(),
+            order: Vec::new(),
+            hashes: Vec::new(),
+            text: String::new(),
+            ends: Vec::new(),
+            positions: crate::fnv::Positions::default(),
+        };
         let path = At::Root;
         let path = path.field(T::FIELD);
         if items.len() > u32::MAX as usize {
@@ -787,24 +805,42 @@ impl<'a> Names<'a> {
                     max: u32::MAX as usize,
                 },
             );
-            return Names {
-                sorted: Vec::new(),
-                order: Vec::new(),
-                positions: crate::fnv::Positions::default(),
-            };
+            return names;
         }
-        // Sorting is cheap when the document already lists entries in id order, as exports do.
+        if !names.take_in_order(items) {
+            names.take_sorted(items, &path, problems);
+        }
+        names
+    }
+
+    /// Takes every id in one pass if the entries are in strictly increasing id order with
+    /// valid ids; `false` (and nothing taken) otherwise.
+    fn take_in_order<T: Entry>(&mut self, items: &'a [T]) -> bool {
+        self.reserve(items.len());
+        let mut last: Option<&str> = None;
+        for (position, item) in items.iter().enumerate() {
+            let id = item.id();
+            if id.is_empty() || id.len() > limits::ID_BYTES || last.is_some_and(|l| l >= id) {
+                self.clear();
+                return false;
+            }
+            last = Some(id);
+            self.push(id, position);
+        }
+        true
+    }
+
+    /// Sorts the ids, drops and reports empty, too long and repeated ones.
+    fn take_sorted<T: Entry>(&mut self, items: &'a [T], path: &At<'_>, problems: &mut Problems) {
+        let what = T::WHAT;
         let mut keyed: Vec<(&'a str, usize)> = items.iter().map(T::id).zip(0..).collect();
         keyed.sort_unstable();
         let mut rejected: Vec<usize> = Vec::new();
-        let mut sorted = Vec::with_capacity(keyed.len());
-        let mut order = Vec::with_capacity(keyed.len());
         for (key, position) in keyed {
-            if key.is_empty() || key.len() > limits::ID_BYTES || sorted.last() == Some(&key) {
+            if key.is_empty() || key.len() > limits::ID_BYTES || self.sorted.last() == Some(&key) {
                 rejected.push(position);
             } else {
-                sorted.push(key);
-                order.push(position);
+                self.push(key, position);
             }
         }
         rejected.sort_unstable();
@@ -832,17 +868,49 @@ impl<'a> Names<'a> {
                 );
             }
         }
-        Names {
-            sorted,
-            order,
-            positions: crate::fnv::Positions::default(),
-        }
+    }
+
+    fn reserve(&mut self, n: usize) {
+        self.sorted.reserve(n);
+        self.order.reserve(n);
+        self.hashes.reserve(n);
+        self.ends.reserve(n);
+    }
+
+    fn clear(&mut self) {
+        self.sorted.clear();
+        self.order.clear();
+        self.hashes.clear();
+        self.text.clear();
+        self.ends.clear();
+    }
+
+    fn push(&mut self, id: &'a str, position: usize) {
+        self.sorted.push(id);
+        self.order.push(position);
+        self.hashes.push(crate::fnv::fnv1a64(id.as_bytes()));
+        self.text.push_str(id);
+        self.ends
+            .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+    }
+
+    /// The id of handle `h`, read from the buffer.
+    fn id(&self, h: usize) -> &str {
+        let start = match h.checked_sub(1) {
+            Some(before) => self.ends.get(before).copied().unwrap_or(0),
+            None => 0,
+        };
+        let end = self.ends.get(h).copied().unwrap_or(0);
+        self.text
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
     }
 
     /// The same names, ready to be looked up by id: every collection but devices, which
     /// nothing in a document refers to.
     fn looked_up(mut self) -> Names<'a> {
-        self.positions = crate::fnv::Positions::new(self.sorted.iter().copied());
+        let ids: Vec<&str> = (0..self.sorted.len()).map(|h| self.id(h)).collect();
+        self.positions = crate::fnv::Positions::hashed(&ids, &self.hashes);
         self
     }
 
