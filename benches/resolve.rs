@@ -110,6 +110,14 @@ fn resolve(c: &mut Criterion) {
             resolver.user(black_box(ids[next].as_str()))
         })
     });
+    // The same users by handle: what resolving a cold user costs without finding it.
+    let shuffled: Vec<_> = ids.iter().filter_map(|id| index.user_ix(id)).collect();
+    group.bench_function("user_by_handle_cold", |b| {
+        b.iter(|| {
+            next = (next + 1) % shuffled.len();
+            resolver.user(black_box(shuffled[next]))
+        })
+    });
     // One feature of a user from scratch, by handle, cycling through every user: a feature
     // with a requirement chain (`tags_required` needs `tag_calls`) and a plain one.
     let handles: Vec<_> = ids.iter().filter_map(|id| index.user_ix(id)).collect();
