@@ -179,6 +179,7 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
         problems,
         groups: Vec::new(),
         numbers: Vec::new(),
+        scalars: BTreeMap::new(),
     };
     let defaults: Vec<Setting> = catalog
         .iter()
@@ -950,6 +951,9 @@ struct Validator<'c> {
     groups: Vec<&'c str>,
     /// The tenant's numbers, sorted, for lists whose entries name numbers.
     numbers: Vec<&'c str>,
+    /// Each scalar value users set, once per feature and level: most overrides and
+    /// preferences repeat a few values (`true`, `4`), and a value shared costs no allocation.
+    scalars: BTreeMap<(FeatureId, i64), Arc<Value>>,
 }
 
 impl<'c> Validator<'c> {
@@ -1019,6 +1023,24 @@ impl<'c> Validator<'c> {
 
     /// A value with its compact form. A list's handle is given later, by
     /// [`assign_list_handles`], once every list of the tenant is known.
+    /// A user's setting of `feature`: scalar values shared with every equal one.
+    fn shared_setting(&mut self, feature: FeatureId, value: Value) -> Setting {
+        let Some(level) = value.level() else {
+            return self.setting(value);
+        };
+        let shared = self
+            .scalars
+            .entry((feature, level))
+            .or_insert_with(|| Arc::new(value.clone()));
+        if **shared != value {
+            return self.setting(value);
+        }
+        Setting {
+            value: Arc::clone(shared),
+            level,
+        }
+    }
+
     fn setting(&mut self, value: Value) -> Setting {
         let level = value.level().unwrap_or_default();
         Setting {
@@ -1038,7 +1060,7 @@ impl<'c> Validator<'c> {
             if let Some((id, feature)) = self.feature(key, &at)
                 && let Some(value) = self.parse(feature, raw, true, &at)
             {
-                let setting = self.setting(value);
+                let setting = self.shared_setting(id, value);
                 out.push((id, setting));
             }
         }

@@ -86,6 +86,73 @@ proptest! {
         prop_assert_eq!(a.unwrap(), b.unwrap());
     }
 
+    /// The index keeps what the document says of every user and device, and finds each by
+    /// its id (and nothing by an id the document lacks), whatever the document's order.
+    #[test]
+    fn the_index_keeps_every_user_and_device(t in valid_tenant(), seed in any::<u64>()) {
+        for t in [t.clone(), shuffle_tenant(&t, seed)] {
+            let index = validate(&t).unwrap();
+            prop_assert_eq!(index.users().len(), t.users.len());
+            prop_assert_eq!(index.devices().len(), t.devices.len());
+            for u in &t.users {
+                let ix = index.user_ix(u.id.as_str()).unwrap();
+                let entry = index.user(ix).unwrap();
+                prop_assert_eq!(entry.id(), &u.id);
+                prop_assert_eq!(entry.name(), u.name.as_deref());
+                prop_assert_eq!(entry.detached(), u.detached);
+                let mut departments: Vec<&str> = u.departments.iter().map(|d| d.as_str()).collect();
+                departments.sort_unstable();
+                departments.dedup();
+                let kept: Vec<&str> = entry
+                    .departments()
+                    .iter()
+                    .map(|&d| index.department(d).unwrap().id().as_str())
+                    .collect();
+                prop_assert_eq!(kept, departments);
+                let mut roles: Vec<&str> = u.roles.iter().map(|r| r.as_str()).collect();
+                roles.sort_unstable();
+                roles.dedup();
+                let kept: Vec<&str> =
+                    entry.roles().iter().map(|&r| index.role(r).unwrap().unit().id().as_str()).collect();
+                prop_assert_eq!(kept, roles);
+                let keys = |entries: &[(pbx_entitlements::FeatureId, pbx_entitlements::index::Setting)]| {
+                    let mut keys: Vec<String> = entries
+                        .iter()
+                        .map(|(f, _)| index.catalog().get(*f).unwrap().key().to_owned())
+                        .collect();
+                    keys.sort();
+                    keys
+                };
+                let sorted = |values: &pbx_entitlements::model::Values| {
+                    let mut keys: Vec<String> = values.keys().cloned().collect();
+                    keys.sort();
+                    keys
+                };
+                prop_assert_eq!(keys(entry.overrides()), sorted(&u.overrides));
+                prop_assert_eq!(keys(entry.preferences()), sorted(&u.preferences));
+                let mut dee = u.dee.clone();
+                dee.sort();
+                dee.dedup();
+                prop_assert_eq!(entry.dee(), &dee[..]);
+                prop_assert_eq!(entry.endpoints().len(), u.endpoints.len());
+            }
+            for d in &t.devices {
+                let ix = index.device_ix(d.id.as_str()).unwrap();
+                let entry = index.device(ix).unwrap();
+                prop_assert_eq!(entry.id(), &d.id);
+                prop_assert_eq!(index.user(entry.owner()).unwrap().id(), &d.owner);
+                prop_assert_eq!(entry.platform(), d.platform);
+                prop_assert_eq!(entry.app_id(), d.app_id.as_str());
+                prop_assert_eq!(entry.version().to_string(), d.version.parse::<pbx_entitlements::AppVersion>().unwrap().to_string());
+                prop_assert_eq!(entry.last_seen(), d.last_seen);
+            }
+            for missing in ["", "nobody", "u", "zz-not-an-id"] {
+                prop_assert!(t.users.iter().any(|u| u.id.as_str() == missing) || index.user_ix(missing).is_none());
+                prop_assert!(t.devices.iter().any(|d| d.id.as_str() == missing) || index.device_ix(missing).is_none());
+            }
+        }
+    }
+
     /// §11: a valid tenant survives JSON unchanged and still validates.
     #[test]
     fn valid_tenants_survive_a_json_round_trip(t in valid_tenant()) {
