@@ -223,7 +223,12 @@ impl Endpoints {
     /// instant (a DEE member counts as held while its user holds a primary extension). O(E log E)
     /// for E assignments and DEE members times primary intervals.
     pub(crate) fn new(users: &[UserEntry]) -> (Endpoints, Vec<Overlap<'_>>) {
-        let mut extensions = Vec::new();
+        // Sized once: most endpoints are extensions.
+        let endpoints = users
+            .iter()
+            .map(|u| u.endpoints.len())
+            .fold(0usize, usize::saturating_add);
+        let mut extensions = Vec::with_capacity(endpoints);
         let mut agents = Vec::new();
         let mut dee = Vec::new();
         for (u, user) in users.iter().enumerate() {

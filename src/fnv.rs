@@ -75,9 +75,9 @@ const BUCKET_BITS_BELOW: u32 = 3;
 
 /// Hashes grouped by their top `bits` bits (4 to 8 per bucket), each bucket's few by their
 /// low bits and then by position: where each bucket starts (and one more entry, the count),
-/// the number of bits, and the hashes' indices in that order. O(n), where sorting them all
+/// the number of bits, and each hash's low bits and index in that order. O(n), where sorting them all
 /// took a fifth of building an index.
-fn bucketed(hashes: &[u64]) -> (Vec<u32>, u32, Vec<usize>) {
+fn bucketed(hashes: &[u64]) -> (Vec<u32>, u32, Vec<(u32, u32)>) {
     let bits = usize::BITS
         .saturating_sub(hashes.len().leading_zeros())
         .saturating_sub(BUCKET_BITS_BELOW)
@@ -95,24 +95,25 @@ fn bucketed(hashes: &[u64]) -> (Vec<u32>, u32, Vec<usize>) {
         *start = total;
     }
     let mut next: Vec<u32> = starts.clone();
-    let mut order: Vec<usize> = vec![0; hashes.len()];
+    let mut slots: Vec<(u32, u32)> = vec![(0, 0); hashes.len()];
     for (k, &hash) in hashes.iter().enumerate() {
         if let Some(at) = next.get_mut(bucket(hash, bits))
-            && let Some(slot) = order.get_mut(*at as usize)
+            && let Some(slot) = slots.get_mut(*at as usize)
+            && let Ok(position) = u32::try_from(k)
         {
-            *slot = k;
+            *slot = (low(hash), position);
             *at = at.saturating_add(1);
         }
     }
     for pair in starts.windows(2) {
         if let [lo, hi] = *pair
             && hi.saturating_sub(lo) > 1
-            && let Some(run) = order.get_mut(lo as usize..hi as usize)
+            && let Some(run) = slots.get_mut(lo as usize..hi as usize)
         {
-            run.sort_unstable_by_key(|&k| (hashes.get(k).copied().map(low), k));
+            run.sort_unstable();
         }
     }
-    (starts, bits, order)
+    (starts, bits, slots)
 }
 
 /// The range of slots of `hash`'s bucket.
@@ -129,30 +130,22 @@ impl Positions {
     pub(crate) fn new<'a>(ids: impl Iterator<Item = &'a str>) -> Positions {
         let ids: Vec<&str> = ids.take(u32::MAX as usize).collect();
         let hashes: Vec<u64> = ids.iter().map(|id| fnv1a64(id.as_bytes())).collect();
-        Positions::hashed(&ids, &hashes)
+        Positions::hashed(&hashes, |k| ids.get(k).copied().unwrap_or_default())
     }
 
-    /// The positions of `ids`, whose FNV-1a hashes the caller has computed already
-    /// (`hashes[i]` is the hash of `ids[i]`).
-    pub(crate) fn hashed(ids: &[&str], hashes: &[u64]) -> Positions {
-        let (starts, bits, order) = bucketed(hashes.get(..ids.len()).unwrap_or(hashes));
-        let mut slots = Vec::with_capacity(ids.len());
+    /// The positions of the ids whose FNV-1a hashes the caller has computed already:
+    /// `hashes[i]` is the hash of `id_at(i)`.
+    pub(crate) fn hashed<'a>(hashes: &[u64], id_at: impl Fn(usize) -> &'a str) -> Positions {
+        let hashes = hashes.get(..u32::MAX as usize).unwrap_or(hashes);
+        let (starts, bits, order) = bucketed(hashes);
+        let mut slots = Vec::with_capacity(order.len());
         let mut text = String::new();
-        for k in order {
-            let (Some(&hash), Some(id), Ok(position), Ok(at)) = (
-                hashes.get(k),
-                ids.get(k),
-                u32::try_from(k),
-                u32::try_from(text.len()),
-            ) else {
+        for (low, position) in order {
+            let Ok(at) = u32::try_from(text.len()) else {
                 break;
             };
-            slots.push(Slot32 {
-                low: low(hash),
-                position,
-                at,
-            });
-            text.push_str(id);
+            slots.push(Slot32 { low, position, at });
+            text.push_str(id_at(position as usize));
         }
         Positions {
             starts,
@@ -215,11 +208,7 @@ impl BarePositions {
     /// The positions of ids whose FNV-1a hashes are `hashes`, in order.
     pub(crate) fn hashed(hashes: &[u64]) -> BarePositions {
         let hashes = hashes.get(..u32::MAX as usize).unwrap_or(hashes);
-        let (starts, bits, order) = bucketed(hashes);
-        let slots = order
-            .into_iter()
-            .filter_map(|k| Some((low(*hashes.get(k)?), u32::try_from(k).ok()?)))
-            .collect();
+        let (starts, bits, slots) = bucketed(hashes);
         BarePositions {
             starts,
             bits,

@@ -190,7 +190,12 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
     let departments = Names::of(&tenant.departments, &mut v.problems).looked_up();
     let roles = Names::of(&tenant.roles, &mut v.problems).looked_up();
     let groups = Names::of(&tenant.groups, &mut v.problems).looked_up();
-    v.groups.clone_from(&groups.sorted);
+    v.groups = groups
+        .order
+        .iter()
+        .filter_map(|&i| tenant.groups.get(i))
+        .map(|g| g.id.as_str())
+        .collect();
     let mut users = Names::of(&tenant.users, &mut v.problems).looked_up();
     let devices = Names::of(&tenant.devices, &mut v.problems);
 
@@ -737,9 +742,7 @@ fn check_id_length(id: &str, what: &'static str, path: &At<'_>, problems: &mut P
 /// cache miss. So each id is read once where possible: when the document lists entries in id
 /// order (as exports do), one pass checks the order, hashes each id and copies it into one
 /// buffer; later steps read the buffer.
-struct Names<'a> {
-    /// The kept ids, sorted: an id's position is its dense handle.
-    sorted: Vec<&'a str>,
+struct Names {
     /// Document positions of the kept entries, in id order.
     order: Vec<usize>,
     /// The kept ids' FNV-1a hashes, in id order.
@@ -781,14 +784,13 @@ entries! {
     crate::model::Device => "device" in "devices";
 }
 
-impl<'a> Names<'a> {
+impl Names {
     /// Interns the ids of `items`; empty and repeated ids are reported (in document order) and
     /// the entry skipped, keeping the first of repeated ids.
     ///
     /// O(n) when the entries come in id order, O(n log n) otherwise.
-    fn of<T: Entry>(items: &'a [T], problems: &mut Problems) -> Names<'a> {
+    fn of<T: Entry>(items: &[T], problems: &mut Problems) -> Names {
         let mut names = Names {
-            sorted: Vec::new(),
             order: Vec::new(),
             hashes: Vec::new(),
             text: String::new(),
@@ -816,7 +818,7 @@ impl<'a> Names<'a> {
 
     /// Takes every id in one pass if the entries are in strictly increasing id order with
     /// valid ids; `false` (and nothing taken) otherwise.
-    fn take_in_order<T: Entry>(&mut self, items: &'a [T]) -> bool {
+    fn take_in_order<T: Entry>(&mut self, items: &[T]) -> bool {
         self.reserve(items.len());
         let mut last: Option<&str> = None;
         for (position, item) in items.iter().enumerate() {
@@ -832,15 +834,17 @@ impl<'a> Names<'a> {
     }
 
     /// Sorts the ids, drops and reports empty, too long and repeated ones.
-    fn take_sorted<T: Entry>(&mut self, items: &'a [T], path: &At<'_>, problems: &mut Problems) {
+    fn take_sorted<T: Entry>(&mut self, items: &[T], path: &At<'_>, problems: &mut Problems) {
         let what = T::WHAT;
-        let mut keyed: Vec<(&'a str, usize)> = items.iter().map(T::id).zip(0..).collect();
+        let mut keyed: Vec<(&str, usize)> = items.iter().map(T::id).zip(0..).collect();
         keyed.sort_unstable();
         let mut rejected: Vec<usize> = Vec::new();
+        let mut last: Option<&str> = None;
         for (key, position) in keyed {
-            if key.is_empty() || key.len() > limits::ID_BYTES || self.sorted.last() == Some(&key) {
+            if key.is_empty() || key.len() > limits::ID_BYTES || last == Some(key) {
                 rejected.push(position);
             } else {
+                last = Some(key);
                 self.push(key, position);
             }
         }
@@ -872,22 +876,19 @@ impl<'a> Names<'a> {
     }
 
     fn reserve(&mut self, n: usize) {
-        self.sorted.reserve(n);
         self.order.reserve(n);
         self.hashes.reserve(n);
         self.ends.reserve(n);
     }
 
     fn clear(&mut self) {
-        self.sorted.clear();
         self.order.clear();
         self.hashes.clear();
         self.text.clear();
         self.ends.clear();
     }
 
-    fn push(&mut self, id: &'a str, position: usize) {
-        self.sorted.push(id);
+    fn push(&mut self, id: &str, position: usize) {
         self.order.push(position);
         self.hashes.push(crate::fnv::fnv1a64(id.as_bytes()));
         self.text.push_str(id);
@@ -909,9 +910,8 @@ impl<'a> Names<'a> {
 
     /// The same names, ready to be looked up by id: every collection but devices, which
     /// nothing in a document refers to.
-    fn looked_up(mut self) -> Names<'a> {
-        let ids: Vec<&str> = (0..self.sorted.len()).map(|h| self.id(h)).collect();
-        self.positions = crate::fnv::Positions::hashed(&ids, &self.hashes);
+    fn looked_up(mut self) -> Names {
+        self.positions = crate::fnv::Positions::hashed(&self.hashes, |h| self.id(h));
         self
     }
 
@@ -1211,7 +1211,7 @@ impl<'c> Validator<'c> {
     /// O(T + V log V): parent chains are ordered once (cycles found in linear time), no
     /// deeper than `limits::TEMPLATE_DEPTH`, and the V flattened values are bounded by
     /// `limits::TEMPLATE_VALUES`.
-    fn templates(&mut self, tenant: &Tenant, names: &Names<'_>) -> Vec<CompiledTemplate> {
+    fn templates(&mut self, tenant: &Tenant, names: &Names) -> Vec<CompiledTemplate> {
         let path = At::Root;
         let path = path.field("templates");
         let mut own: Vec<Assignments> = Vec::with_capacity(names.order.len());
