@@ -536,6 +536,31 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Any number of lists combine as the lattice folds them.
+        #[test]
+        fn combining_many_lists_folds_the_lattice(
+            picks in proptest::collection::vec(
+                proptest::collection::btree_set(0usize..12, 0..6), 3..14),
+        ) {
+            let universe: Vec<String> = (0..12).map(|i| format!("{i}")).collect();
+            let values: Vec<ListValue> = picks
+                .iter()
+                .map(|set| ListValue::of(set.iter().map(|&i| universe[i].as_str())))
+                .collect();
+            let shared = SharedLists::new(&values, []);
+            let mut combos = Combos::new(&shared);
+            let handles: Vec<i64> = (0..values.len() as i64).collect();
+            let joined = combos.combine_all(&mut handles.clone(), true);
+            let met = combos.combine_all(&mut handles.clone(), false);
+            let first = values[0].clone();
+            let join = values.iter().fold(first.clone(), |acc, v| acc.join(v));
+            let meet = values.iter().fold(first, |acc, v| acc.meet(v));
+            proptest::prop_assert_eq!(combos.value(joined), Some(join));
+            proptest::prop_assert_eq!(combos.value(met), Some(meet));
+        }
+    }
+
     #[test]
     fn equal_lists_have_equal_handles_and_are_read_back() {
         let values = [
