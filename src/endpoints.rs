@@ -89,16 +89,18 @@ impl Holds {
             let &(id, hold) = items.get(k)?;
             Some((hash, id, hold))
         });
-        // Each endpoint once, with where its holds start.
+        // Each endpoint once, with its hash and where its holds start.
         let mut ids: Vec<&str> = Vec::new();
+        let mut hashes: Vec<u64> = Vec::new();
         let mut starts: Vec<u32> = Vec::new();
         let mut current: Option<&str> = None;
         // The hold reaching furthest so far on the current endpoint: (end, user).
         let mut open: (i128, UserIx) = (i128::MIN, UserIx(0));
-        for (_, id, hold) in items {
+        for (hash, id, hold) in items {
             if current != Some(id) {
                 current = Some(id);
                 ids.push(id);
+                hashes.push(hash);
                 starts.push(handle(holds.len()));
                 open = (hold.end(), hold.user);
                 holds.push(hold);
@@ -131,7 +133,7 @@ impl Holds {
         }
         starts.push(handle(holds.len()));
         Holds {
-            ids: Positions::new(ids.into_iter()),
+            ids: Positions::hashed(&hashes, |k| ids.get(k).copied().unwrap_or_default()),
             starts,
             holds,
         }

@@ -67,17 +67,19 @@ struct Slot32 {
     at: u32,
 }
 
-/// Buckets hold 4–8 ids (2^3 fewer buckets than ids, rounded): the bucket starts, 4 bytes for
-/// every 4–8 ids, stay in cache, and a lookup's first miss is its bucket's slots (a line or
-/// two) rather than the bucket start and then the slots. With about one id per bucket, finding
-/// a user cold took one dependent cache miss more.
+/// Buckets hold 4–8 ids (2^3 fewer buckets than ids): the bucket starts take 4 bytes per 4–8
+/// ids rather than per id, small enough to stay in cache, and a bucket's slots span a cache
+/// line or two.
 const BUCKET_BITS_BELOW: u32 = 3;
 
-/// Hashes grouped by their top `bits` bits (4 to 8 per bucket), each bucket's few by their
-/// low bits and then by position: where each bucket starts (and one more entry, the count),
-/// the number of bits, and each hash's low bits and index in that order. O(n), where sorting them all
-/// took a fifth of building an index.
+/// Hashes grouped by their top `bits` bits (4 to 8 per bucket), each bucket's few by their low
+/// bits and then by position: where each bucket starts (and one more entry, the count), the
+/// number of bits, and each hash's low bits and index in that order. O(n) typically (sorting
+/// them all took a fifth of building an index); O(n log n) when a crafted document fills one
+/// bucket.
 fn bucketed(hashes: &[u64]) -> (Vec<u32>, u32, Vec<(u32, u32)>) {
+    // Positions are 32-bit: callers keep fewer ids; any past that are left out.
+    let hashes = hashes.get(..u32::MAX as usize).unwrap_or(hashes);
     let bits = usize::BITS
         .saturating_sub(hashes.len().leading_zeros())
         .saturating_sub(BUCKET_BITS_BELOW)
@@ -125,10 +127,12 @@ fn bucket_range(starts: &[u32], bits: u32, hash: u64) -> Option<(usize, usize)> 
 }
 
 impl Positions {
-    /// The positions of `ids`, in order. O(n). Callers keep fewer than `u32::MAX` ids and
-    /// bytes of ids (validation's limits); anything past that is left out.
+    #[cfg(test)]
+    /// The positions of `ids`, in order. O(n) typically. Callers keep fewer than `u32::MAX`
+    /// ids and bytes of ids (validation reports more as a problem); anything past that is left
+    /// out.
     pub(crate) fn new<'a>(ids: impl Iterator<Item = &'a str>) -> Positions {
-        let ids: Vec<&str> = ids.take(u32::MAX as usize).collect();
+        let ids: Vec<&str> = ids.collect();
         let hashes: Vec<u64> = ids.iter().map(|id| fnv1a64(id.as_bytes())).collect();
         Positions::hashed(&hashes, |k| ids.get(k).copied().unwrap_or_default())
     }
@@ -136,7 +140,6 @@ impl Positions {
     /// The positions of the ids whose FNV-1a hashes the caller has computed already:
     /// `hashes[i]` is the hash of `id_at(i)`.
     pub(crate) fn hashed<'a>(hashes: &[u64], id_at: impl Fn(usize) -> &'a str) -> Positions {
-        let hashes = hashes.get(..u32::MAX as usize).unwrap_or(hashes);
         let (starts, bits, order) = bucketed(hashes);
         let mut slots = Vec::with_capacity(order.len());
         let mut text = String::new();
@@ -195,19 +198,15 @@ pub(crate) struct BarePositions {
 }
 
 impl BarePositions {
-    /// The positions of `ids`, in order. O(n); ids past `u32::MAX` are left out.
+    /// The positions of `ids`, in order. O(n) typically; ids past `u32::MAX` are left out.
     #[cfg(test)]
     pub(crate) fn new<'a>(ids: impl Iterator<Item = &'a str>) -> BarePositions {
-        let hashes: Vec<u64> = ids
-            .take(u32::MAX as usize)
-            .map(|id| fnv1a64(id.as_bytes()))
-            .collect();
+        let hashes: Vec<u64> = ids.map(|id| fnv1a64(id.as_bytes())).collect();
         BarePositions::hashed(&hashes)
     }
 
     /// The positions of ids whose FNV-1a hashes are `hashes`, in order.
     pub(crate) fn hashed(hashes: &[u64]) -> BarePositions {
-        let hashes = hashes.get(..u32::MAX as usize).unwrap_or(hashes);
         let (starts, bits, slots) = bucketed(hashes);
         BarePositions {
             starts,

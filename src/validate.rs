@@ -179,6 +179,7 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
         problems,
         groups: Vec::new(),
         numbers: Vec::new(),
+        endpoint_bytes: 0,
         scalars: BTreeMap::new(),
     };
     let defaults: Vec<Setting> = catalog
@@ -189,7 +190,7 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
     let templates = Names::of(&tenant.templates, &mut v.problems).looked_up();
     let departments = Names::of(&tenant.departments, &mut v.problems).looked_up();
     let roles = Names::of(&tenant.roles, &mut v.problems).looked_up();
-    let groups = Names::of(&tenant.groups, &mut v.problems).looked_up();
+    let groups = Names::of(&tenant.groups, &mut v.problems);
     v.groups = groups
         .order
         .iter()
@@ -430,13 +431,16 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
         );
         in_roles.sort_unstable();
         in_roles.dedup();
+        // In the model's field order, which is the order problems are reported in.
+        let overrides = v.assignments(&u.overrides, &path.field("overrides"));
+        let preferences = v.assignments(&u.preferences, &path.field("preferences"));
+        let endpoints = v.endpoints(u, &path);
         let extra = UserExtra {
             name: u.name.clone(),
-            overrides: v.assignments(&u.overrides, &path.field("overrides")),
-            preferences: v.assignments(&u.preferences, &path.field("preferences")),
+            overrides,
+            preferences,
             dee: v.dee(u, &path),
         };
-        let endpoints = v.endpoints(u, &path);
         user_entries.push(UserEntry {
             // From the names' buffer: the document's copy is a cache miss away.
             id: users.id(h).into(),
@@ -446,6 +450,16 @@ fn index_tenant(tenant: &Tenant, catalog: Arc<Catalog>) -> Result<TenantIndex, V
             detached: u.detached,
             extra: extra.boxed(),
         });
+    }
+    if v.endpoint_bytes > u32::MAX as usize {
+        v.problems.push(
+            users_at,
+            Problem::TooMany {
+                what: "bytes of endpoint ids",
+                count: v.endpoint_bytes,
+                max: u32::MAX as usize,
+            },
+        );
     }
     let (endpoints, overlaps) = Endpoints::new(&user_entries);
     report_overlaps(&user_entries, overlaps, &mut v.problems);
@@ -754,6 +768,11 @@ struct Names {
     positions: crate::fnv::Positions,
 }
 
+/// Whether an entry's id can be kept: not empty, and not too long.
+fn acceptable(id: &str) -> bool {
+    !id.is_empty() && id.len() <= limits::ID_BYTES
+}
+
 /// A top-level collection of the document whose entries have ids.
 trait Entry {
     /// The entry's kind, for messages (`user`).
@@ -813,6 +832,17 @@ impl Names {
         if !names.take_in_order(items) {
             names.take_sorted(items, &path, problems);
         }
+        // Lookup tables address id bytes with 32 bits.
+        if names.text.len() > u32::MAX as usize {
+            problems.push(
+                path,
+                Problem::TooMany {
+                    what: "bytes of ids",
+                    count: names.text.len(),
+                    max: u32::MAX as usize,
+                },
+            );
+        }
         names
     }
 
@@ -823,7 +853,7 @@ impl Names {
         let mut last: Option<&str> = None;
         for (position, item) in items.iter().enumerate() {
             let id = item.id();
-            if id.is_empty() || id.len() > limits::ID_BYTES || last.is_some_and(|l| l >= id) {
+            if !acceptable(id) || last.is_some_and(|l| l >= id) {
                 self.clear();
                 return false;
             }
@@ -841,7 +871,7 @@ impl Names {
         let mut rejected: Vec<usize> = Vec::new();
         let mut last: Option<&str> = None;
         for (key, position) in keyed {
-            if key.is_empty() || key.len() > limits::ID_BYTES || last == Some(key) {
+            if !acceptable(key) || last == Some(key) {
                 rejected.push(position);
             } else {
                 last = Some(key);
@@ -908,8 +938,8 @@ impl Names {
             .unwrap_or_default()
     }
 
-    /// The same names, ready to be looked up by id: every collection but devices, which
-    /// nothing in a document refers to.
+    /// The same names, ready to be looked up by id: for the collections other entries refer to
+    /// by id (templates, departments, roles, users).
     fn looked_up(mut self) -> Names {
         self.positions = crate::fnv::Positions::hashed(&self.hashes, |h| self.id(h));
         self
@@ -951,8 +981,11 @@ struct Validator<'c> {
     groups: Vec<&'c str>,
     /// The tenant's numbers, sorted, for lists whose entries name numbers.
     numbers: Vec<&'c str>,
-    /// Each scalar value users set, once per feature and level: most overrides and
-    /// preferences repeat a few values (`true`, `4`), and a value shared costs no allocation.
+    /// The bytes of every endpoint id and DEE member kept: lookup tables address them with
+    /// 32 bits.
+    endpoint_bytes: usize,
+    /// Each scalar value templates, overrides and preferences set, once per feature and level:
+    /// most repeat a few values (`true`, `4`), and a value shared costs no allocation.
     scalars: BTreeMap<(FeatureId, i64), Arc<Value>>,
 }
 
@@ -1021,26 +1054,30 @@ impl<'c> Validator<'c> {
         Some(value)
     }
 
-    /// A value with its compact form. A list's handle is given later, by
-    /// [`assign_list_handles`], once every list of the tenant is known.
-    /// A user's setting of `feature`: scalar values shared with every equal one.
+    /// A template's, override's or preference's setting of `feature`: a scalar value shared
+    /// with every equal one.
     fn shared_setting(&mut self, feature: FeatureId, value: Value) -> Setting {
         let Some(level) = value.level() else {
             return self.setting(value);
         };
-        let shared = self
-            .scalars
-            .entry((feature, level))
-            .or_insert_with(|| Arc::new(value.clone()));
-        if **shared != value {
-            return self.setting(value);
-        }
+        let shared = match self.scalars.entry((feature, level)) {
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                Arc::clone(slot.insert(Arc::new(value)))
+            }
+            // One feature's kind is fixed, so its level names one value; compared all the same.
+            std::collections::btree_map::Entry::Occupied(slot) if **slot.get() == value => {
+                Arc::clone(slot.get())
+            }
+            std::collections::btree_map::Entry::Occupied(_) => return self.setting(value),
+        };
         Setting {
-            value: Arc::clone(shared),
+            value: shared,
             level,
         }
     }
 
+    /// A value with its compact form. A list's handle is given later, by
+    /// [`assign_list_handles`], once every list of the tenant is known.
     fn setting(&mut self, value: Value) -> Setting {
         let level = value.level().unwrap_or_default();
         Setting {
@@ -1358,6 +1395,7 @@ impl<'c> Validator<'c> {
             } else if member.len() > limits::ID_BYTES {
                 check_id_length(member, "DEE member", &at.index(i), &mut self.problems);
             } else {
+                self.endpoint_bytes = self.endpoint_bytes.saturating_add(member.len());
                 members.push(member.clone());
             }
         }
@@ -1387,6 +1425,7 @@ impl<'c> Validator<'c> {
                     .push(at, Problem::EmptyRange { from: e.from, to });
                 continue;
             }
+            self.endpoint_bytes = self.endpoint_bytes.saturating_add(e.id.len());
             out.push(Endpoint {
                 kind: e.kind,
                 id: e.id.clone(),

@@ -598,7 +598,8 @@ const EVERY_PROBLEM: &str = r#"{
         {"kind": "extension", "id": "201", "from": 10, "to": 10},
         {"kind": "extension", "id": "201", "primary": true, "from": 0},
         {"kind": "agent", "id": "5001", "primary": true, "from": 5}
-      ]
+      ],
+      "dee": ["202", ""]
     },
     {"id": "bob", "endpoints": [{"kind": "extension", "id": "201", "from": 100, "to": 200}]}
   ],
@@ -777,6 +778,10 @@ fn every_kind_of_problem_is_reported_at_once_in_order() {
             },
         ),
         (
+            "users[alice].dee[1]",
+            Problem::EmptyId { what: "DEE member" },
+        ),
+        (
             "users[bob].endpoints",
             Problem::OverlappingAssignment {
                 endpoint: "extension 201".into(),
@@ -789,7 +794,7 @@ fn every_kind_of_problem_is_reported_at_once_in_order() {
         ("devices[d2].version", Problem::BadVersion("six".into())),
     ];
 
-    assert_eq!(found.len(), 35, "{:#?}", describe(&found));
+    assert_eq!(found.len(), 36, "{:#?}", describe(&found));
     let actual: Vec<(&str, &Problem)> = found
         .iter()
         .map(|e| (e.path.as_str(), &e.problem))
