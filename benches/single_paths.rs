@@ -4,7 +4,7 @@
 //! ```text
 //! cargo bench --bench single_paths --no-run
 //! valgrind --tool=callgrind --callgrind-out-file=cg.out target/release/deps/single_paths-<hash>
-//! callgrind_annotate --inclusive=yes cg.out | grep -E 'Resolver::(user|feature)|user_ix|RecordingRights::replay|DialRights::dial|AdminRights::grant'
+//! callgrind_annotate --threshold=100 --inclusive=yes cg.out | grep -E 'resolve_one|Resolver>::feature |user_ix|replay |dial |grant '
 //! ```
 //!
 //! Divide each inclusive count by 10 000. Run normally it just makes the calls.
