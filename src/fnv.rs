@@ -215,7 +215,9 @@ impl BarePositions {
         }
     }
 
-    /// The position of `id`, given each position's id. O(1) typically.
+    /// The position of `id`, given each position's id. O(1) typically. Written out beside
+    /// [`Positions::find`] rather than shared with it: a shared helper made finding a user
+    /// 53 ns instead of 31 (`lookup/user_ix_100k`).
     #[inline]
     pub(crate) fn find<'a>(
         &self,
